@@ -1,0 +1,74 @@
+"""Accounts are created by the secretariat and activated through a one-time link sent by e-mail."""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from reference.models import Country
+
+SECRETARIAT_GROUP = "Secretariat"
+SECRETARIAT_APPS = ["accounts", "audit", "roster", "needs", "matching", "stats", "reference"]
+
+
+def secretariat_group() -> Group:
+    """The group whose model permissions the restricted admin checks, kept complete on each call."""
+    group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS))
+    return group
+
+
+def password_set_link(*, user: User) -> str:
+    """A one-time link: the token is void once the password is set (it hashes the password)."""
+    from django.conf import settings
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def _invitation_send(*, user: User) -> None:
+    context = {"user": user, "link": password_set_link(user=user)}
+    send_mail(
+        subject=_("Your account on the UNCAC expert roster"),
+        message=render_to_string("accounts/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def _user_create(*, email: str, role: str, state: Country | None, full_name: str, by: User | None) -> User:
+    email = email.strip().lower()
+    validate_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this e-mail address already exists."))
+    user = User.objects.create_user(
+        email=email, role=role, state=state, full_name=full_name, is_staff=role == User.Role.SECRETARIAT
+    )
+    if role == User.Role.SECRETARIAT:
+        user.groups.add(secretariat_group())
+    audit_record(actor=by, action="user.invite", target=user, details={"role": role, "state": state and state.pk})
+    transaction.on_commit(lambda: _invitation_send(user=user))
+    return user
+
+
+@transaction.atomic
+def focal_point_invite(*, email: str, state_iso3: str, full_name: str = "", by: User | None = None) -> User:
+    state = Country.objects.filter(iso3=state_iso3.strip().upper()).first()
+    if state is None:
+        raise ValidationError(_("Unknown State code: %(code)s") % {"code": state_iso3})
+    return _user_create(email=email, role=User.Role.FOCAL_POINT, state=state, full_name=full_name, by=by)
+
+
+@transaction.atomic
+def secretariat_user_invite(*, email: str, full_name: str = "", by: User | None = None) -> User:
+    return _user_create(email=email, role=User.Role.SECRETARIAT, state=None, full_name=full_name, by=by)

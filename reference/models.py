@@ -1,0 +1,124 @@
+"""Reference data of the Convention and the United Nations, loaded by migrations, read-only."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionalGroup(models.TextChoices):
+    AFR = "AFR", _("African States")
+    APG = "APG", _("Asia-Pacific States")
+    EEG = "EEG", _("Eastern European States")
+    GRULAC = "GRULAC", _("Latin American and Caribbean States")
+    WEOG = "WEOG", _("Western European and other States")
+
+
+class UncacStatus(models.TextChoices):
+    PARTY = "party", _("State party")
+    SIGNATORY = "signatory", _("Signatory")
+    NONE = "none", _("Not a signatory")
+
+
+class Chapter(models.Model):
+    numeral = models.CharField(_("chapter"), max_length=4, primary_key=True)
+    position = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("UNCAC chapter")
+        verbose_name_plural = _("UNCAC chapters")
+
+    def __str__(self) -> str:
+        return f"{self.numeral}. {self.title}"
+
+
+class Article(models.Model):
+    number = models.PositiveSmallIntegerField(_("article"), primary_key=True)
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("UNCAC article")
+        verbose_name_plural = _("UNCAC articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=71), name="article_number_1_71"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class LegalSystem(models.Model):
+    code = models.CharField(max_length=16, primary_key=True)
+    name = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("legal system")
+        verbose_name_plural = _("legal systems")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Country(models.Model):
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    regional_group = models.CharField(
+        _("UN regional group"), max_length=6, choices=RegionalGroup.choices, blank=True
+    )
+    is_un_member = models.BooleanField(_("UN member State"), default=True)
+    uncac_status = models.CharField(
+        _("UNCAC status"), max_length=10, choices=UncacStatus.choices, default=UncacStatus.PARTY
+    )
+    legal_systems = models.ManyToManyField(LegalSystem, blank=True, related_name="countries")
+    legal_system_text = models.TextField(_("legal system (World Factbook)"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper"
+            ),
+            # Only UN members sit in a UN regional group.
+            models.CheckConstraint(
+                condition=models.Q(is_un_member=True) | models.Q(regional_group=""),
+                name="country_group_only_for_members",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Language(models.Model):
+    code = models.CharField(_("ISO 639-1"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    is_un_language = models.BooleanField(_("official UN language"), default=False)
+
+    class Meta:
+        ordering = ["-is_un_language", "name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class AssistanceType(models.Model):
+    code = models.CharField(max_length=32, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("type of assistance")
+        verbose_name_plural = _("types of assistance")
+
+    def __str__(self) -> str:
+        return str(self.name)

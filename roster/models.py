@@ -1,0 +1,240 @@
+"""The roster: experts nominated by States, with the parts of the online CV template."""
+
+import secrets
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reference.models import Article, AssistanceType, Country, Language
+
+
+def private_storage():
+    return storages["private"]
+
+
+def cv_upload_to(instance: "Expert", filename: str) -> str:
+    # The stored name is chosen by the server; the uploader's file name is never used on disk.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"cv/{uuid.uuid4().hex}{suffix}"
+
+
+def new_cell_key() -> int:
+    return secrets.randbelow(256)
+
+
+class Expert(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for validation")
+        ACTIVE = "active", _("Active")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+        INACTIVE = "inactive", _("Inactive")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+    class Sector(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        JUDICIARY = "judiciary", _("Judiciary")
+        PROSECUTION = "prosecution", _("Prosecution")
+        LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+        FIU = "fiu", _("Financial intelligence unit")
+        ANTI_CORRUPTION_BODY = "anti_corruption_body", _("Anti-corruption body")
+        AUDIT = "audit", _("Supreme audit institution")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+        OTHER = "other", _("Other")
+
+    external_id = models.CharField(
+        _("external identifier"), max_length=64, null=True, blank=True, unique=True,
+        help_text=_("Identifier in the nominating State's own records, used by bulk imports."),
+    )
+    nominating_state = models.ForeignKey(
+        Country, verbose_name=_("nominating State"), on_delete=models.PROTECT, related_name="nominated_experts"
+    )
+    nationality = models.ForeignKey(
+        Country, verbose_name=_("nationality"), on_delete=models.PROTECT, related_name="+"
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    # Accent- and case-folded "given family", for finding possible duplicates.
+    name_key = models.CharField(max_length=210, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    current_position = models.CharField(_("current post"), max_length=200, blank=True)
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
+    summary = models.TextField(_("summary of expertise"), blank=True)
+
+    assistance_types = models.ManyToManyField(
+        AssistanceType, verbose_name=_("types of assistance delivered before"), blank=True, related_name="experts"
+    )
+    countries_worked_in = models.ManyToManyField(
+        Country, verbose_name=_("countries worked in"), blank=True, related_name="+"
+    )
+    declared_conflict_states = models.ManyToManyField(
+        Country, verbose_name=_("States with a declared conflict of interest"), blank=True, related_name="+"
+    )
+
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    days_per_year = models.PositiveSmallIntegerField(_("days available per year"), default=0)
+    remote = models.BooleanField(_("available for remote work"), default=True)
+    on_site = models.BooleanField(_("available for on-site missions"), default=True)
+
+    cv_file = models.FileField(
+        _("CV"), storage=private_storage, upload_to=cv_upload_to, blank=True, max_length=200
+    )
+    cv_original_name = models.CharField(max_length=200, blank=True)
+    cv_content_type = models.CharField(max_length=100, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    secretariat_message = models.TextField(_("message from the secretariat"), blank=True)
+    # An active expert edited by the State stays visible to matching while the change awaits validation.
+    revalidation_pending = models.BooleanField(_("changes awaiting validation"), default=False)
+
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    # Optimistic locking: every accepted change increments it; a save over an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Secret per-expert key for cell-key rounding of published statistics; never shown anywhere.
+    cell_key = models.PositiveSmallIntegerField(default=new_cell_key, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["cell_key", "name_key"])
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        indexes = [
+            models.Index(fields=["nominating_state", "status"]),
+            models.Index(fields=["nominating_state", "family_name", "given_name"]),
+            models.Index(fields=["nationality", "name_key"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(years_experience__lte=70), name="expert_years_plausible"),
+            models.CheckConstraint(condition=models.Q(days_per_year__lte=366), name="expert_days_per_year_le_366"),
+            models.CheckConstraint(condition=models.Q(cell_key__lte=255), name="expert_cell_key_byte"),
+            models.CheckConstraint(
+                condition=models.Q(available_until__isnull=True)
+                | models.Q(available_from__isnull=True)
+                | models.Q(available_until__gte=models.F("available_from")),
+                name="expert_availability_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="expert_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_at is not None
+
+
+class LanguageLevel(models.IntegerChoices):
+    A1 = 1, "A1"
+    A2 = 2, "A2"
+    B1 = 3, "B1"
+    B2 = 4, "B2"
+    C1 = 5, "C1"
+    C2 = 6, "C2"
+    NATIVE = 7, _("Native")
+
+
+class ExpertLanguage(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="languages")
+    language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=LanguageLevel.choices)
+
+    class Meta:
+        ordering = ["-level", "language__name"]
+        verbose_name = _("language of an expert")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "language"], name="expert_language_once"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=7), name="expert_language_level_range"),
+        ]
+        indexes = [models.Index(fields=["language", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.language_id}:{self.get_level_display()}"
+
+
+class ExpertiseLevel(models.IntegerChoices):
+    KNOWLEDGEABLE = 1, _("Knowledgeable")
+    EXPERIENCED = 2, _("Experienced")
+    EXPERT = 3, _("Expert")
+
+
+class ExpertArticle(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="expertise")
+    article = models.ForeignKey(Article, verbose_name=_("UNCAC article"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=ExpertiseLevel.choices)
+
+    class Meta:
+        ordering = ["article_id"]
+        verbose_name = _("expertise in an article")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "article"], name="expert_article_once"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=3), name="expert_article_level_range"),
+        ]
+        indexes = [models.Index(fields=["article", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.level}"
+
+
+class Employment(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="employment")
+    employer = models.CharField(_("employer"), max_length=200)
+    position = models.CharField(_("post"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("from (year)"))
+    end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    description = models.TextField(_("main duties"), blank=True)
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("employment")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
+                name="employment_years_ordered",
+            )
+        ]
+
+
+class Education(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="education")
+    institution = models.CharField(_("institution"), max_length=200)
+    degree = models.CharField(_("degree"), max_length=200)
+    field_of_study = models.CharField(_("field of study"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("education")

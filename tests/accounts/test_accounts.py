@@ -1,0 +1,121 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import User
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _link(message) -> str:
+    return re.search(r"http://\S+/reset/\S+/", message.body).group(0)
+
+
+def test_create_focal_point_sends_a_one_time_set_password_link(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_focal_point", "--state", "ken", "--email", "Focal@Example.org")
+    user = User.objects.get(email="focal@example.org")
+    assert user.is_focal_point and user.state_id == "KEN" and not user.has_usable_password()
+    assert AuditEvent.objects.filter(action="user.invite", target_id=str(user.pk)).exists()
+    assert len(mail.outbox) == 1 and "Kenya" in mail.outbox[0].body
+    path = _link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    new_password = "a long new password 2026"
+    response = client.post(response.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    # The same link does not work twice.
+    response = client.get("/" + path, follow=True)
+    assert b"already been used or has expired" in response.content
+
+
+def test_create_secretariat_user_joins_the_secretariat_group(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_secretariat_user", "--email", "staff@example.org")
+    user = User.objects.get(email="staff@example.org")
+    assert user.is_secretariat and user.is_staff and user.groups.filter(name="Secretariat").exists()
+    assert len(mail.outbox) == 1
+
+
+def test_create_focal_point_refuses_an_unknown_state():
+    with pytest.raises(CommandError, match="Unknown State code"):
+        call_command("create_focal_point", "--state", "XXX", "--email", "a@example.org")
+    assert not User.objects.exists()
+
+
+def test_create_focal_point_refuses_a_duplicate_email(cast):
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_focal_point", "--state", "KEN", "--email", cast.owner.email.upper())
+
+
+def test_a_focal_point_needs_a_state_at_database_level():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        User.objects.create_user(email="x@example.org", role=User.Role.FOCAL_POINT, state=None)
+
+
+@pytest.mark.parametrize("who, status", [
+    ("owner", 200), ("colleague_same_state", 200), ("focal_point_other_state", 200),
+    ("secretariat", 200), ("anonymous", 302),
+])
+def test_home_access(cast, who, status):
+    response = cast.client_for(who).get(reverse("home"))
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_tells_a_focal_point_about_their_state_only(cast):
+    body = cast.client_for("owner").get(reverse("home")).content.decode()
+    assert "focal point for Kenya" in body and "France" not in body
+
+
+def test_home_tells_the_secretariat_it_sees_everything(cast):
+    body = cast.client_for("secretariat").get(reverse("home")).content.decode()
+    assert "every State" in body
+
+
+def test_home_rejects_post(cast):
+    assert cast.client_for("owner").post(reverse("home")).status_code == 405
+
+
+def test_login_locks_after_repeated_failures_per_username_and_address(cast, client, settings):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": cast.owner.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
+                         REMOTE_ADDR="10.0.0.1")
+    assert locked.status_code == 429
+    # The same user from another address, and another user from the same address, are not locked.
+    other_address = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
+                                REMOTE_ADDR="10.0.0.2")
+    assert other_address.status_code == 302
+    client.logout()
+    other_user = client.post(url, {"username": cast.colleague_same_state.email,
+                                   "password": "correct horse battery staple"}, REMOTE_ADDR="10.0.0.1")
+    assert other_user.status_code == 302
+
+
+def test_wrong_password_shows_an_error(cast, client):
+    response = client.post(reverse("login"), {"username": cast.owner.email, "password": "wrong"})
+    assert response.status_code == 200 and b"did not match" in response.content
+
+
+def test_session_expires_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 3600
+
+
+def test_secretariat_admin_refuses_focal_points_even_marked_staff(cast, client):
+    cast.owner.is_staff = True
+    cast.owner.save()
+    client.force_login(cast.owner)
+    assert client.get("/secretariat/").status_code == 302
+    client.force_login(cast.secretariat)
+    assert client.get("/secretariat/").status_code == 200

@@ -1,0 +1,47 @@
+"""The fixed cast every access test uses: focal points of State A (two) and B, the secretariat, anonymous."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import FocalPointFactory, SecretariatFactory, country
+
+PASSWORD = "correct horse battery staple"
+STATE_A = "KEN"
+STATE_B = "FRA"
+
+
+@dataclass
+class Cast:
+    owner: object
+    colleague_same_state: object
+    focal_point_other_state: object
+    secretariat: object
+
+    def client_for(self, who: str) -> Client:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(getattr(self, who))
+        return client
+
+
+@pytest.fixture
+def state_a():
+    return country(STATE_A)
+
+
+@pytest.fixture
+def state_b():
+    return country(STATE_B)
+
+
+@pytest.fixture
+def cast(db, state_a, state_b) -> Cast:
+    return Cast(
+        owner=FocalPointFactory(email="owner@a.example.org", state=state_a),
+        colleague_same_state=FocalPointFactory(email="colleague@a.example.org", state=state_a),
+        focal_point_other_state=FocalPointFactory(email="focal@b.example.org", state=state_b),
+        secretariat=SecretariatFactory(email="staff@secretariat.example.org"),
+    )
+

@@ -1,0 +1,44 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import cache_settings, env_bool, mailer_settings
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_rejects_post(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_smtp_url_becomes_a_mailer():
+    mailer = mailer_settings("smtp://user:p%40ss@mail.example.org:587")
+    assert mailer["BACKEND"].endswith("smtp.EmailBackend")
+    assert mailer["OPTIONS"]["host"] == "mail.example.org" and mailer["OPTIONS"]["password"] == "p@ss"
+    assert mailer["OPTIONS"]["use_tls"] is True
+
+
+def test_unknown_mailer_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        mailer_settings("pigeon://loft")
+
+
+def test_cache_url_redis_is_shared_cache():
+    assert cache_settings("redis://127.0.0.1:6379/1")["BACKEND"].endswith("RedisCache")
+
+
+def test_env_bool_refuses_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("FLAG")
+
+
+def test_security_headers_and_csp_are_sent(client, db):
+    response = client.get("/accounts/login/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
