@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("nominations/", include("roster.urls")),
+    path("expert/", include("roster.expert_urls")),
     path("needs/", include("needs.urls")),
     path("secretariat/", admin.site.urls),
 ]

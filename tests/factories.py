@@ -1,10 +1,12 @@
 """factory_boy factories for every model the tests build."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from reference.models import Country
+from roster.duplicates import expert_name_key
 
 
 def country(iso3: str) -> Country:
@@ -46,6 +48,46 @@ class SecretariatFactory(UserFactory):
 
 
 # --- roster factories (roster issue) ---
+
+
+class ExpertFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Expert"
+
+    nominating_state = factory.LazyFunction(lambda: country("KEN"))
+    nationality = factory.SelfAttribute("nominating_state")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    name_key = factory.LazyAttribute(lambda o: expert_name_key(given_name=o.given_name, family_name=o.family_name))
+    gender = "female"
+    email = factory.Sequence(lambda n: f"expert{n}@example.org")
+    current_position = "Senior prosecutor"
+    employer = "Office of the Director of Public Prosecutions"
+    sector = "prosecution"
+    years_experience = 12
+    days_per_year = 30
+    status = "active"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_text_version = "2026-1"
+    last_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class ExpertLanguageFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.ExpertLanguage"
+
+    expert = factory.SubFactory(ExpertFactory)
+    language_id = "en"
+    level = 6
+
+
+class ExpertArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.ExpertArticle"
+
+    expert = factory.SubFactory(ExpertFactory)
+    article_id = 46
+    level = 3
 
 
 # --- needs factories (needs issue) ---
