@@ -32,7 +32,11 @@ def demo_accounts_seed() -> list[tuple[str, str]]:
         for n in (1, 2):
             user, _ = User.objects.update_or_create(
                 email=demo_focal_point_email(country.iso3, n),
-                defaults={"role": User.Role.FOCAL_POINT, "state": country, "full_name": f"Demo Focal Point {n} {country.iso3}"},
+                defaults={
+                    "role": User.Role.FOCAL_POINT,
+                    "state": country,
+                    "full_name": f"Demo Focal Point {n} {country.iso3}",
+                },
             )
             user.set_password(DEMO_PASSWORD)
             user.save()

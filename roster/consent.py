@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from roster.models import Expert
 
 CONSENT_TEXT_VERSION = "2026-1"
-TOKEN_SALT = "roster.expert-confirmation"
+TOKEN_SALT = "roster.expert-confirmation"  # noqa: S105 (a signing salt, not a secret)
 TOKEN_MAX_AGE_SECONDS = 30 * 24 * 3600
 
 

@@ -227,6 +227,9 @@ class Employment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}, {self.employer}"
+
 
 class Education(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="education")
@@ -238,3 +241,6 @@ class Education(models.Model):
     class Meta:
         ordering = ["-year"]
         verbose_name = _("education")
+
+    def __str__(self) -> str:
+        return f"{self.degree}, {self.institution}"

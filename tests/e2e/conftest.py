@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls made by the
 # tests themselves are still synchronous, so Django's guard against async misuse does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,7 +54,7 @@ def base_url(live_server):
 def sign_in(page, live_server):
     """Sign in through the login page as a person would."""
 
-    def _sign_in(email: str, password: str = "correct horse battery staple") -> None:
+    def _sign_in(email: str, password: str = PASSWORD) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)

@@ -31,6 +31,6 @@ class Command(BaseCommand):
 
             created = demo_needs_seed(count=options["needs"], seed=options["seed"])
             self.stdout.write(f"Demo needs: {created} in the register.")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for email, description in logins:
             self.stdout.write(f"  {email:<36} {description}")
