@@ -15,3 +15,6 @@ os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test
 from portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Serve static files from the app folders, as in development, rather than a collected root.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
