@@ -90,4 +90,27 @@ class ExpertArticleFactory(DjangoModelFactory):
     level = 3
 
 
+class EmploymentFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Employment"
+
+    expert = factory.SubFactory(ExpertFactory)
+    employer = "Ministry of Justice"
+    position = "Head of the mutual legal assistance unit"
+    start_year = 2015
+    end_year = 2021
+    description = "Incoming and outgoing requests under chapter IV."
+
+
+class EducationFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Education"
+
+    expert = factory.SubFactory(ExpertFactory)
+    institution = "University of Nairobi"
+    degree = "LLM"
+    field_of_study = "International criminal law"
+    year = 2010
+
+
 # --- needs factories (needs issue) ---

@@ -1,0 +1,170 @@
+"""The expert's own pages: a signed one-time link opens them, then this browser session keeps them open.
+
+No focal point or secretariat login is used here: access comes only from the link and the session it started.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from roster.consent import (
+    LinkProblem,
+    confirmation_link_use,
+    confirmation_token_check,
+    consent_text_template,
+    expert_consent_give,
+    expert_consent_refuse,
+)
+from roster.lifecycle import expert_data_export, expert_erase
+from roster.models import Expert
+
+SESSION_KEY = "expert_self"
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=gettext_lazy(
+            "My profile above is correct, and I consent to the processing of my personal data as described."
+        ),
+        error_messages={"required": gettext_lazy("Tick the box to confirm your profile and give your consent.")},
+    )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand that my personal data will be erased for good and cannot be restored."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm that you want your data erased.")},
+    )
+
+
+def _session_expert(request: HttpRequest) -> tuple[Expert, str]:
+    """The expert whose link opened this session, and the link's request time; 404 for anyone else."""
+    held = request.session.get(SESSION_KEY)
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+        raise Http404
+    expert = (
+        Expert.objects.select_related("nominating_state", "nationality")
+        .filter(pk=held["id"], erased_at__isnull=True)
+        .first()
+    )
+    if expert is None:
+        raise Http404
+    return expert, str(held.get("link", ""))
+
+
+@never_cache
+@require_GET
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    check = confirmation_token_check(token=token)
+    if check.problem is LinkProblem.FORGED:
+        raise Http404
+    if check.expert is None:
+        held = request.session.get(SESSION_KEY)
+        return render(
+            request,
+            "roster/expert_self/link_problem.html",
+            {"problem": check.problem.value, "session_open": isinstance(held, dict)},
+            status=410,
+        )
+    # A fresh session key, so a session planted before the link was opened cannot ride along.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"id": check.expert.pk, "link": check.requested_at}
+    return redirect("expert_self:profile")
+
+
+def _render_profile(
+    request: HttpRequest,
+    expert: Expert,
+    *,
+    consent_form: ConsentForm | None = None,
+    erase_form: EraseForm | None = None,
+) -> HttpResponse:
+    context = {
+        "expert": expert,
+        "languages": expert.languages.select_related("language").order_by("-level", "language__name"),
+        "expertise": expert.expertise.select_related("article", "article__chapter").order_by("article_id"),
+        "assistance_types": expert.assistance_types.order_by("position"),
+        "countries_worked_in": expert.countries_worked_in.order_by("name"),
+        "employment": expert.employment.order_by("-start_year", "pk"),
+        "education": expert.education.order_by("-year", "pk"),
+        "consent_text_template": consent_text_template(),
+        "consent_form": consent_form or ConsentForm(),
+        "erase_form": erase_form or EraseForm(),
+    }
+    return render(request, "roster/expert_self/profile.html", context)
+
+
+@never_cache
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    expert, _link = _session_expert(request)
+    return _render_profile(request, expert)
+
+
+@never_cache
+@require_POST
+def consent_give(request: HttpRequest) -> HttpResponse:
+    expert, link = _session_expert(request)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, expert, consent_form=form)
+    with transaction.atomic():
+        expert_consent_give(expert=expert)
+        confirmation_link_use(expert=expert, requested_at=link)
+    messages.success(request, _("Thank you: your profile is confirmed and your consent is recorded."))
+    return redirect("expert_self:profile")
+
+
+@never_cache
+@require_POST
+def consent_refuse(request: HttpRequest) -> HttpResponse:
+    expert, link = _session_expert(request)
+    with transaction.atomic():
+        expert_consent_refuse(expert=expert)
+        confirmation_link_use(expert=expert, requested_at=link)
+    messages.success(
+        request,
+        _("Your refusal is recorded: you will not be proposed for any assignment. You may still ask for erasure."),
+    )
+    return redirect("expert_self:profile")
+
+
+@never_cache
+@require_POST
+def data_export(request: HttpRequest) -> HttpResponse:
+    expert, link = _session_expert(request)
+    with transaction.atomic():
+        data = expert_data_export(expert=expert)
+        confirmation_link_use(expert=expert, requested_at=link)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="uncac-roster-my-data-{expert.pk}.json"'
+    return response
+
+
+@never_cache
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    expert, _link = _session_expert(request)
+    form = EraseForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, expert, erase_form=form)
+    expert_erase(expert=expert, by=None)
+    request.session.pop(SESSION_KEY, None)
+    return redirect("expert_self:erased")
+
+
+@require_GET
+def erased(request: HttpRequest) -> HttpResponse:
+    return render(request, "roster/expert_self/erased.html")
