@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from roster import views
 
 app_name = "roster"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.expert_list_view, name="expert_list"),
+    path("new/", views.expert_nominate_view, name="expert_nominate"),
+    path("<int:pk>/", views.expert_detail_view, name="expert_detail"),
+    path("<int:pk>/edit/", views.expert_edit_view, name="expert_edit"),
+    path("<int:pk>/submit/", views.expert_submit_view, name="expert_submit"),
+    path("<int:pk>/confirm/", views.expert_confirm_view, name="expert_confirm"),
+    path("<int:pk>/withdraw/", views.expert_withdraw_view, name="expert_withdraw"),
+    path("<int:pk>/cv/", views.expert_cv_view, name="expert_cv"),
+]

@@ -113,4 +113,131 @@ class EducationFactory(DjangoModelFactory):
     year = 2010
 
 
+
+def cv_pdf_bytes(text: str = "Curriculum vitae") -> bytes:
+    """A small, valid one-page PDF (cross-reference offsets computed, so readers open it)."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def cv_docx_bytes() -> bytes:
+    """A minimal WordprocessingML package with the parts Word needs to open it."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Curriculum vitae</w:t></w:r></w:p></w:body>'
+            "</w:document>",
+        )
+    return buffer.getvalue()
+
+
+def cv_odt_bytes() -> bytes:
+    """A minimal OpenDocument text: the uncompressed `mimetype` entry first, as the format requires."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+            'opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'office:version="1.2"><office:body><office:text><text:p>Curriculum vitae</text:p></office:text>'
+            "</office:body></office:document-content>",
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+    return buffer.getvalue()
+
+
+class EmploymentFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Employment"
+
+    expert = factory.SubFactory(ExpertFactory)
+    employer = "Ethics and Anti-Corruption Commission"
+    position = "Investigator"
+    start_year = 2015
+
+
+class EducationFactory(DjangoModelFactory):
+    class Meta:
+        model = "roster.Education"
+
+    expert = factory.SubFactory(ExpertFactory)
+    institution = "University of Nairobi"
+    degree = "LL.M."
+    year = 2012
+
 # --- needs factories (needs issue) ---
+
+
+class NeedFactory(DjangoModelFactory):
+    """A need of State A (KEN) citing article 46 in English; pass articles=[...], working_languages=[...]."""
+
+    class Meta:
+        model = "needs.Need"
+        skip_postgeneration_save = True
+
+    requesting_state = factory.LazyFunction(lambda: country("KEN"))
+    assistance_type_id = "legal_advice"
+    title = factory.Sequence(lambda n: f"Assistance on mutual legal assistance requests no. {n}")
+    description = "Drafting of a central authority's procedures."
+    priority = "medium"
+    source = "review_report"
+    source_reference = "CAC/COSP/IRG/I/1/1/Add.1, para. 42"
+    review_cycle = 1
+
+    @factory.post_generation
+    def articles(obj, create, extracted, **kwargs):
+        if create:
+            obj.articles.set(extracted if extracted is not None else [46])
+
+    @factory.post_generation
+    def working_languages(obj, create, extracted, **kwargs):
+        if create:
+            obj.working_languages.set(extracted if extracted is not None else ["en"])

@@ -1,0 +1,180 @@
+"""The secretariat's view of the roster in the restricted admin.
+
+Records are read-only here: every change goes through the services (validate, request changes,
+reject), which check the transition, bump the version and write the audit trail. Opening a full
+record is audited too.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from roster import services
+from roster.duplicates import expert_possible_duplicates
+from roster.forms import RequestChangesForm
+from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ExpertLanguageInline(ReadOnlyInline):
+    model = ExpertLanguage
+    fields = ["language", "level"]
+
+
+class ExpertArticleInline(ReadOnlyInline):
+    model = ExpertArticle
+    fields = ["article", "level"]
+
+
+class EmploymentInline(ReadOnlyInline):
+    model = Employment
+    fields = ["employer", "position", "start_year", "end_year"]
+
+
+class EducationInline(ReadOnlyInline):
+    model = Education
+    fields = ["institution", "degree", "field_of_study", "year"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "family_name", "given_name", "nominating_state", "nationality", "status", "revalidation_pending",
+        "consent", "last_confirmed_at", "updated_at",
+    ]
+    list_display_links = ["family_name", "given_name"]
+    list_filter = ["status", "revalidation_pending", "sector", "nominating_state__regional_group", "nominating_state"]
+    search_fields = ["given_name", "family_name", "email", "external_id"]
+    list_select_related = ["nominating_state", "nationality"]
+    list_per_page = 50
+    actions = ["validate", "request_changes", "reject"]
+    inlines = [ExpertLanguageInline, ExpertArticleInline, EmploymentInline, EducationInline]
+    fieldsets = [
+        (_("Decision"), {"fields": ["status", "revalidation_pending", "secretariat_message", "possible_duplicates"]}),
+        (_("Identity and contact"), {"fields": [
+            "nominating_state", "nationality", "given_name", "family_name", "gender", "email", "phone", "external_id",
+        ]}),
+        (_("Current post"), {"fields": ["current_position", "employer", "sector", "years_experience", "summary"]}),
+        (_("Experience"), {"fields": ["assistance_types", "countries_worked_in", "declared_conflict_states"]}),
+        (_("Availability"), {"fields": ["available_from", "available_until", "days_per_year", "remote", "on_site"]}),
+        (_("CV and consent"), {"fields": [
+            "cv_download", "consent_given_at", "consent_text_version", "last_confirmed_at", "erased_at",
+        ]}),
+        (_("Record"), {"fields": ["version", "created_by", "created_at", "updated_at"]}),
+    ]
+    readonly_fields = ["possible_duplicates", "cv_download", "created_at", "updated_at"]
+
+    # Every field is read-only in the admin: writes go through the audited services only.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_secretariat", False))
+
+    @admin.display(boolean=True, description=_("consent"))
+    def consent(self, expert: Expert) -> bool:
+        return expert.has_consent
+
+    @admin.display(description=_("CV"))
+    def cv_download(self, expert: Expert) -> str:
+        if not expert.cv_file:
+            return "—"
+        link = reverse("roster:expert_cv", args=[expert.pk])
+        return format_html('<a href="{}">{}</a>', link, expert.cv_original_name)
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates(self, expert: Expert) -> str:
+        others = expert_possible_duplicates(
+            given_name=expert.given_name, family_name=expert.family_name,
+            nationality_id=expert.nationality_id, email=expert.email, exclude_pk=expert.pk,
+        )
+        if not others:
+            return "—"
+        return format_html_join(
+            ", ", '<a href="{}">{} ({}, {})</a>',
+            (
+                (reverse("admin:roster_expert_change", args=[o.pk]), o, o.nominating_state.name, o.get_status_display())
+                for o in others
+            ),
+        )
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            expert = self.get_object(request, object_id)
+            if expert is not None:
+                services.expert_record_opened(expert=expert, by=request.user)
+        return response
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Expert], decide, done: str) -> None:
+        succeeded, refused = 0, []
+        for expert in queryset:
+            try:
+                decide(expert)
+            except ValidationError as error:
+                refused.append(" ".join(error.messages))
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    @admin.action(description=_("Validate"), permissions=["decide"])
+    def validate(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
+        self._decide(
+            request, queryset, lambda e: services.expert_validate(expert=e, by=request.user),
+            _("%(count)d expert(s) validated."),
+        )
+
+    @admin.action(description=_("Reject"), permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
+        self._decide(
+            request, queryset, lambda e: services.expert_reject(expert=e, by=request.user),
+            _("%(count)d nomination(s) rejected."),
+        )
+
+    @admin.action(description=_("Request changes (with a message)"), permissions=["decide"])
+    def request_changes(self, request: HttpRequest, queryset: QuerySet[Expert]) -> TemplateResponse | None:
+        form = RequestChangesForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            message = form.cleaned_data["message"]
+            self._decide(
+                request, queryset,
+                lambda e: services.expert_request_changes(expert=e, by=request.user, message=message),
+                _("Changes requested for %(count)d expert(s)."),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Request changes"),
+            "opts": self.model._meta,
+            "experts": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "roster/admin_request_changes.html", context)

@@ -1,0 +1,86 @@
+"""The roster list's search and filters; every filter is a subquery so no row is repeated."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from reference.models import Article, Chapter, Country, Language
+from roster.duplicates import expert_name_key
+from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
+
+
+class ExpertFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Expert.Status.choices)
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Expert.Sector.choices)
+    nominating_state = django_filters.ModelChoiceFilter(
+        label=_("Nominating State"), queryset=Country.objects.all()
+    )
+    chapter = django_filters.ModelChoiceFilter(
+        label=_("UNCAC chapter"), queryset=Chapter.objects.all(), method="filter_chapter"
+    )
+    articles = django_filters.ModelMultipleChoiceFilter(
+        label=_("UNCAC articles (all of them)"),
+        queryset=Article.objects.all(),
+        method="filter_articles",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Several articles ticked: only experts holding all of them."),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), queryset=Language.objects.all(), method="filter_language"
+    )
+    min_level = django_filters.TypedChoiceFilter(
+        label=_("at least"), choices=LanguageLevel.choices, coerce=int, method="filter_noop"
+    )
+    available_on = django_filters.DateFilter(
+        label=_("Available on"), method="filter_available_on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mode = django_filters.ChoiceFilter(
+        label=_("Availability"),
+        choices=[("remote", _("Remote work")), ("on_site", _("On-site missions"))],
+        method="filter_mode",
+    )
+
+    class Meta:
+        model = Expert
+        fields: list[str] = []
+
+    def filter_name(self, queryset: QuerySet[Expert], name: str, value: str) -> QuerySet[Expert]:
+        # Each word must match the given or family name; the folded key also finds "Jose" for "José".
+        for term in value.split()[:5]:
+            folded = expert_name_key(given_name=term, family_name="")
+            match = Q(given_name__icontains=term) | Q(family_name__icontains=term)
+            if folded:
+                match |= Q(name_key__contains=folded)
+            queryset = queryset.filter(match)
+        return queryset
+
+    def filter_chapter(self, queryset: QuerySet[Expert], name: str, value: Chapter) -> QuerySet[Expert]:
+        held = ExpertArticle.objects.filter(expert=OuterRef("pk"), article__chapter=value)
+        return queryset.filter(Exists(held))
+
+    def filter_articles(self, queryset: QuerySet[Expert], name: str, value: list[Article]) -> QuerySet[Expert]:
+        for article in value:
+            queryset = queryset.filter(Exists(ExpertArticle.objects.filter(expert=OuterRef("pk"), article=article)))
+        return queryset
+
+    def filter_language(self, queryset: QuerySet[Expert], name: str, value: Language) -> QuerySet[Expert]:
+        min_level = self.form.cleaned_data.get("min_level") or LanguageLevel.A1
+        spoken = ExpertLanguage.objects.filter(expert=OuterRef("pk"), language=value, level__gte=min_level)
+        return queryset.filter(Exists(spoken))
+
+    def filter_noop(self, queryset: QuerySet[Expert], name: str, value: object) -> QuerySet[Expert]:
+        # The minimum level qualifies the language filter and means nothing on its own.
+        return queryset
+
+    def filter_available_on(self, queryset: QuerySet[Expert], name: str, value: datetime.date) -> QuerySet[Expert]:
+        return queryset.filter(
+            Q(available_from__isnull=True) | Q(available_from__lte=value),
+            Q(available_until__isnull=True) | Q(available_until__gte=value),
+        )
+
+    def filter_mode(self, queryset: QuerySet[Expert], name: str, value: str) -> QuerySet[Expert]:
+        return queryset.filter(**{value: True})

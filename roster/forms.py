@@ -1,0 +1,255 @@
+"""The online CV template: one form for the profile and a formset per repeated section.
+
+The forms only collect and check input; the services decide and write. They are plain forms built
+from the model fields (labels and choices stay in one place) so that validating a form never
+touches a model instance.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from reference.models import Article, Country, Language
+from roster.models import Education, Employment, Expert, ExpertiseLevel, LanguageLevel
+from roster.services import PROFILE_FIELDS, ArticleExpertise, ExpertProfile, LanguageSkill
+from roster.uploads import cv_validate
+
+BLANK = [("", "---------")]
+
+
+class CvField(forms.FileField):
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value:
+            cv_validate(value)
+
+
+class ExpertForm(forms.Form):
+    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profile_fields = fields_for_model(
+            Expert,
+            fields=[*PROFILE_FIELDS, "assistance_types", "countries_worked_in"],
+            widgets={
+                "available_from": forms.DateInput(attrs={"type": "date"}),
+                "available_until": forms.DateInput(attrs={"type": "date"}),
+                "assistance_types": forms.CheckboxSelectMultiple,
+                "countries_worked_in": forms.SelectMultiple(attrs={"size": 8}),
+                "summary": forms.Textarea(attrs={"rows": 5}),
+            },
+        )
+        if creating and getattr(user, "is_secretariat", False):
+            # A focal point's nominations always belong to its own State; only the secretariat picks one.
+            self.fields["nominating_state"] = forms.ModelChoiceField(
+                label=_("Nominating State"), queryset=Country.objects.all()
+            )
+        self.fields.update(profile_fields)
+        self.fields["countries_worked_in"].help_text = _("Hold Ctrl (or Cmd) to choose several.")
+        self.fields["cv"] = CvField(
+            label=_("CV (PDF, DOCX or ODT, at most 5 MB)"),
+            required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+            help_text=_("Leave empty to keep the current CV.") if not creating else "",
+        )
+        if not creating:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", _("The end of availability must not come before its start."))
+        return data
+
+
+def article_choices() -> list:
+    """Articles grouped by chapter: one query, shared by every row of the expertise formset."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for article in Article.objects.select_related("chapter").order_by("chapter__position", "number"):
+        groups.setdefault(str(article.chapter), []).append((article.number, str(article)))
+    return BLANK + list(groups.items())
+
+
+def language_choices() -> list:
+    return BLANK + [(language.code, language.name) for language in Language.objects.all()]
+
+
+class LanguageForm(forms.Form):
+    def __init__(self, *args: Any, language_choices: Iterable, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = forms.ChoiceField(label=_("Language"), choices=language_choices)
+        self.fields["level"] = forms.TypedChoiceField(
+            label=_("Level"), choices=BLANK + list(LanguageLevel.choices), coerce=int,
+            help_text=_("Common European Framework of Reference level, or native."),
+        )
+
+
+class ExpertiseForm(forms.Form):
+    def __init__(self, *args: Any, article_choices: Iterable, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["article"] = forms.TypedChoiceField(
+            label=_("UNCAC article (by chapter)"), choices=article_choices, coerce=int
+        )
+        self.fields["level"] = forms.TypedChoiceField(
+            label=_("Level"), choices=BLANK + list(ExpertiseLevel.choices), coerce=int
+        )
+
+
+class EmploymentForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            fields_for_model(
+                Employment,
+                fields=["employer", "position", "start_year", "end_year", "description"],
+                widgets={"description": forms.Textarea(attrs={"rows": 2})},
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year must not come before the start year."))
+        return data
+
+
+class EducationForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(Education, fields=["institution", "degree", "field_of_study", "year"]))
+
+
+class UniqueRowsFormSet(forms.BaseFormSet):
+    """Rows may not repeat the key field (a language or an article listed twice)."""
+
+    unique_field = ""
+    unique_message = ""
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.kept_forms():
+            value = form.cleaned_data.get(self.unique_field)
+            if value in seen:
+                form.add_error(self.unique_field, self.unique_message)
+            seen.add(value)
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [
+            form for form in self.forms
+            if form.has_changed() and form.is_valid() and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+class LanguageFormSet(UniqueRowsFormSet):
+    unique_field = "language"
+    unique_message = _("This language is already listed.")
+
+
+class ExpertiseFormSet(UniqueRowsFormSet):
+    unique_field = "article"
+    unique_message = _("This article is already listed.")
+
+
+class RowsFormSet(forms.BaseFormSet):
+    def kept_forms(self) -> list[forms.Form]:
+        return [
+            form for form in self.forms
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+LanguageFormSetClass = formset_factory(LanguageForm, formset=LanguageFormSet, extra=3, can_delete=True)
+ExpertiseFormSetClass = formset_factory(ExpertiseForm, formset=ExpertiseFormSet, extra=5, can_delete=True)
+EmploymentFormSetClass = formset_factory(EmploymentForm, formset=RowsFormSet, extra=2, can_delete=True)
+EducationFormSetClass = formset_factory(EducationForm, formset=RowsFormSet, extra=2, can_delete=True)
+
+
+class CvTemplate:
+    """The whole CV template: the profile form and its four formsets, bound or not, valid together."""
+
+    def __init__(self, *, user: Any, data: Any = None, files: Any = None, expert: Expert | None = None) -> None:
+        creating = expert is None
+        initial = _profile_initial(expert) if expert is not None else {}
+        self.profile = ExpertForm(data, files, user=user, creating=creating, initial=initial, prefix="profile")
+        self.languages = LanguageFormSetClass(
+            data, prefix="languages", form_kwargs={"language_choices": language_choices()},
+            initial=[{"language": x.language_id, "level": x.level} for x in expert.languages.all()] if expert else None,
+        )
+        self.expertise = ExpertiseFormSetClass(
+            data, prefix="expertise", form_kwargs={"article_choices": article_choices()},
+            initial=[{"article": x.article_id, "level": x.level} for x in expert.expertise.all()] if expert else None,
+        )
+        self.employment = EmploymentFormSetClass(
+            data, prefix="employment",
+            initial=[
+                {f: getattr(x, f) for f in ("employer", "position", "start_year", "end_year", "description")}
+                for x in expert.employment.all()
+            ] if expert else None,
+        )
+        self.education = EducationFormSetClass(
+            data, prefix="education",
+            initial=[
+                {f: getattr(x, f) for f in ("institution", "degree", "field_of_study", "year")}
+                for x in expert.education.all()
+            ] if expert else None,
+        )
+
+    @property
+    def formsets(self) -> list[forms.BaseFormSet]:
+        return [self.languages, self.expertise, self.employment, self.education]
+
+    def is_valid(self) -> bool:
+        # Every part is validated (no short-circuit) so every error shows at once.
+        results = [self.profile.is_valid()] + [formset.is_valid() for formset in self.formsets]
+        return all(results)
+
+    def to_profile(self) -> ExpertProfile:
+        data = self.profile.cleaned_data
+        return ExpertProfile(
+            fields={name: data[name] for name in PROFILE_FIELDS},
+            languages=[
+                LanguageSkill(language_id=f.cleaned_data["language"], level=f.cleaned_data["level"])
+                for f in self.languages.kept_forms()
+            ],
+            expertise=[
+                ArticleExpertise(article_id=f.cleaned_data["article"], level=f.cleaned_data["level"])
+                for f in self.expertise.kept_forms()
+            ],
+            employment=[_without_delete(f.cleaned_data) for f in self.employment.kept_forms()],
+            education=[_without_delete(f.cleaned_data) for f in self.education.kept_forms()],
+            assistance_type_ids=[t.pk for t in data["assistance_types"]],
+            countries_worked_in_ids=[c.pk for c in data["countries_worked_in"]],
+        )
+
+
+def _without_delete(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in cleaned.items() if k != "DELETE"}
+
+
+def _profile_initial(expert: Expert) -> dict[str, Any]:
+    initial = {name: getattr(expert, name) for name in PROFILE_FIELDS if name != "nationality"}
+    initial["nationality"] = expert.nationality_id
+    initial["assistance_types"] = [t.pk for t in expert.assistance_types.all()]
+    initial["countries_worked_in"] = [c.pk for c in expert.countries_worked_in.all()]
+    initial["version"] = expert.version
+    return initial
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, seen by the secretariat)"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the nominating State"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say what should change; the focal point sees this message on the profile."),
+    )

@@ -1,0 +1,78 @@
+"""Reads of the roster, always scoped to what the person asking may see."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from roster.duplicates import expert_possible_duplicates
+from roster.filters import ExpertFilter
+from roster.models import Expert, ExpertArticle, ExpertLanguage
+
+
+def expert_visible(*, user: User) -> QuerySet[Expert]:
+    """Every expert the user may see: a focal point its own State's, the secretariat all, anyone else none."""
+    qs = Expert.objects.all()
+    if getattr(user, "is_secretariat", False):
+        return qs
+    if getattr(user, "is_focal_point", False):
+        # The confidentiality promise lives here: a State sees its own nominations and nothing else.
+        return qs.filter(nominating_state_id=user.state_id)
+    return qs.none()
+
+
+def expert_list(*, user: User, filters: Mapping[str, object] | None = None) -> QuerySet[Expert]:
+    """The list rows, with everything a row shows fetched in a fixed number of queries."""
+    qs = expert_visible(user=user).select_related("nationality", "nominating_state").prefetch_related(
+        Prefetch("languages", queryset=ExpertLanguage.objects.order_by("-level", "language_id")),
+        Prefetch("expertise", queryset=ExpertArticle.objects.order_by("article_id")),
+    )
+    # Bad filter input is dropped by the filter form (the page shows why) rather than failing the list.
+    return ExpertFilter(filters or {}, queryset=qs).qs
+
+
+def expert_get(*, user: User, pk: int) -> Expert:
+    """One full record, or 404 when it is absent or not the user's to see (the two look alike)."""
+    qs = expert_visible(user=user).select_related("nationality", "nominating_state", "created_by").prefetch_related(
+        Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")),
+        Prefetch("expertise", queryset=ExpertArticle.objects.select_related("article__chapter")),
+        "employment",
+        "education",
+        "assistance_types",
+        "countries_worked_in",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class DuplicateReport:
+    visible: list[Expert] = field(default_factory=list)
+    # Another State's record matches: said without a name, a link or a count, so nothing leaks.
+    elsewhere: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.elsewhere
+
+
+def expert_duplicates_for(*, user: User, expert: Expert) -> DuplicateReport:
+    """Possible duplicates of an expert, split into those the user may open and the rest."""
+    candidates = list(
+        expert_possible_duplicates(
+            given_name=expert.given_name,
+            family_name=expert.family_name,
+            nationality_id=expert.nationality_id,
+            email=expert.email,
+            exclude_pk=expert.pk,
+        )
+    )
+    visible = [c for c in candidates if expert_may_see(user=user, expert=c)]
+    return DuplicateReport(visible=visible, elsewhere=len(visible) < len(candidates))
+
+
+def expert_may_see(*, user: User, expert: Expert) -> bool:
+    """The same rule as expert_visible, for one record already in hand."""
+    if getattr(user, "is_secretariat", False):
+        return True
+    return bool(getattr(user, "is_focal_point", False) and expert.nominating_state_id == user.state_id)

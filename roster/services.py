@@ -1,0 +1,347 @@
+"""Writes of the nomination workflow: each one checks who acts, changes one expert, and audits it.
+
+draft -> submitted -> active, or changes_requested (with the secretariat's message) or rejected;
+active/inactive/submitted/draft -> withdrawn. Every accepted change increments `version`, which is
+what lets a second save over a stale form be refused instead of silently overwriting the first.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from reference.models import Country
+from roster.consent import confirmation_request
+from roster.duplicates import expert_name_key, expert_possible_duplicates
+from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.selectors import expert_may_see
+from roster.uploads import CvKind, cv_display_name, cv_validate
+
+Status = Expert.Status
+
+# The CV template's own fields; status, State, consent and the like are never taken from a form.
+PROFILE_FIELDS = (
+    "given_name", "family_name", "gender", "nationality", "email", "phone", "current_position", "employer",
+    "sector", "years_experience", "summary", "available_from", "available_until", "days_per_year", "remote",
+    "on_site",
+)
+EDITABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE}
+SUBMITTABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
+WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE, Status.INACTIVE}
+CONFIRMABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE, Status.INACTIVE}
+
+
+@dataclass(frozen=True)
+class LanguageSkill:
+    language_id: str
+    level: int
+
+
+@dataclass(frozen=True)
+class ArticleExpertise:
+    article_id: int
+    level: int
+
+
+@dataclass
+class ExpertProfile:
+    """Everything the CV template collects, as plain values (forms build it; imports may too)."""
+
+    fields: Mapping[str, Any]
+    languages: Sequence[LanguageSkill] = ()
+    expertise: Sequence[ArticleExpertise] = ()
+    employment: Sequence[Mapping[str, Any]] = ()
+    education: Sequence[Mapping[str, Any]] = ()
+    assistance_type_ids: Sequence[str] = ()
+    countries_worked_in_ids: Sequence[str] = ()
+
+
+class ExpertVersionConflict(ValidationError):
+    """Raised when a form was opened on an older version than the one now stored."""
+
+
+def _ensure_may_manage(*, expert: Expert, user: User) -> None:
+    if not (getattr(user, "is_focal_point", False) or getattr(user, "is_secretariat", False)):
+        raise PermissionDenied
+    if not expert_may_see(user=user, expert=expert):
+        raise PermissionDenied
+
+
+def _ensure_secretariat(*, user: User) -> None:
+    if not getattr(user, "is_secretariat", False):
+        raise PermissionDenied(_("Only the secretariat may take this decision."))
+
+
+def _locked(*, expert: Expert) -> Expert:
+    """A fresh copy of the row, locked until the transaction ends, so checks see the latest state."""
+    return Expert.objects.select_for_update().get(pk=expert.pk)
+
+
+def _save_transition(*, expert: Expert, by: User, fields: list[str]) -> None:
+    # The row is locked (see _locked), so incrementing the fresh value cannot lose a concurrent change.
+    expert.version += 1
+    expert._history_user = by
+    expert.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _check_children(profile: ExpertProfile) -> None:
+    errors = []
+    language_ids = [skill.language_id for skill in profile.languages]
+    if len(set(language_ids)) != len(language_ids):
+        errors.append(_("Each language may be listed only once."))
+    article_ids = [item.article_id for item in profile.expertise]
+    if len(set(article_ids)) != len(article_ids):
+        errors.append(_("Each UNCAC article may be listed only once."))
+    if any(not 1 <= skill.level <= 7 for skill in profile.languages):
+        errors.append(_("A language level must be between A1 and native."))
+    if any(not 1 <= item.level <= 3 for item in profile.expertise):
+        errors.append(_("An expertise level must be 1 (knowledgeable), 2 (experienced) or 3 (expert)."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_profile(*, expert: Expert, profile: ExpertProfile) -> None:
+    unknown = set(profile.fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not fields of the CV template: {sorted(unknown)}")
+    for name, value in profile.fields.items():
+        setattr(expert, name, value)
+    expert.name_key = expert_name_key(given_name=expert.given_name, family_name=expert.family_name)
+    _check_children(profile)
+    expert.full_clean(exclude=["cv_file", "version"])
+
+
+def _replace_children(*, expert: Expert, profile: ExpertProfile) -> None:
+    """The form shows every row, so what it sends is the whole list: replace, don't merge."""
+    expert.languages.all().delete()
+    expert.expertise.all().delete()
+    expert.employment.all().delete()
+    expert.education.all().delete()
+    ExpertLanguage.objects.bulk_create(
+        ExpertLanguage(expert=expert, language_id=s.language_id, level=s.level) for s in profile.languages
+    )
+    ExpertArticle.objects.bulk_create(
+        ExpertArticle(expert=expert, article_id=a.article_id, level=a.level) for a in profile.expertise
+    )
+    rows: list[Employment | Education] = []
+    for data in profile.employment:
+        rows.append(Employment(expert=expert, **data))
+    for data in profile.education:
+        rows.append(Education(expert=expert, **data))
+    for row in rows:
+        row.full_clean(exclude=["expert"])
+    Employment.objects.bulk_create(r for r in rows if isinstance(r, Employment))
+    Education.objects.bulk_create(r for r in rows if isinstance(r, Education))
+    expert.assistance_types.set(profile.assistance_type_ids)
+    expert.countries_worked_in.set(profile.countries_worked_in_ids)
+
+
+def _store_cv(*, expert: Expert, cv: UploadedFile, kind: CvKind) -> None:
+    """Called last in a service, after every check, so a refused change leaves no file behind."""
+    previous = expert.cv_file.name
+    original_name = cv.name or ""
+    expert.cv_file.save(f"cv{kind.extension}", cv, save=False)
+    expert.cv_original_name = cv_display_name(original_name=original_name, kind=kind)
+    expert.cv_content_type = kind.content_type
+    expert.save(update_fields=["cv_file", "cv_original_name", "cv_content_type"])
+    if previous:
+        storage = expert.cv_file.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+
+
+def _duplicate_ids(*, expert: Expert) -> list[int]:
+    return list(
+        expert_possible_duplicates(
+            given_name=expert.given_name,
+            family_name=expert.family_name,
+            nationality_id=expert.nationality_id,
+            email=expert.email,
+            exclude_pk=expert.pk,
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def expert_nominate(
+    *, by: User, profile: ExpertProfile, nominating_state: Country | None = None, cv: UploadedFile | None = None
+) -> Expert:
+    """A new draft. A focal point always nominates for its own State; the secretariat names the State."""
+    if getattr(by, "is_focal_point", False):
+        state_id = by.state_id
+    elif getattr(by, "is_secretariat", False):
+        if nominating_state is None:
+            raise ValidationError({"nominating_state": _("Choose the nominating State.")})
+        state_id = nominating_state.pk
+    else:
+        raise PermissionDenied
+    kind = cv_validate(cv) if cv is not None else None
+    expert = Expert(nominating_state_id=state_id, created_by=by, status=Status.DRAFT)
+    _apply_profile(expert=expert, profile=profile)
+    expert._history_user = by
+    expert.save()
+    _replace_children(expert=expert, profile=profile)
+    if kind is not None:
+        _store_cv(expert=expert, cv=cv, kind=kind)
+    audit_record(
+        actor=by, action="expert.nominate", target=expert,
+        details={"nominating_state": state_id, "possible_duplicates": _duplicate_ids(expert=expert)},
+    )
+    return expert
+
+
+@transaction.atomic
+def expert_update(
+    *, expert: Expert, by: User, version: int, profile: ExpertProfile, cv: UploadedFile | None = None
+) -> Expert:
+    """Save an edited profile unless someone else saved first; an active expert stays active meanwhile."""
+    _ensure_may_manage(expert=expert, user=by)
+    current = _locked(expert=expert)
+    if current.status not in EDITABLE:
+        raise ValidationError(
+            _("A profile that is %(status)s cannot be edited.") % {"status": current.get_status_display().lower()}
+        )
+    # The conditional update is the lock: of two saves made from the same version, only one matches.
+    if current.version != version or not Expert.objects.filter(pk=current.pk, version=version).update(
+        version=version + 1
+    ):
+        raise ExpertVersionConflict(
+            _("Someone else changed this profile after you opened it; your changes were not saved. "
+              "Here they are, so that nothing is lost: check the current profile, then save again."),
+            code="stale_version",
+        )
+    kind = cv_validate(cv) if cv is not None else None
+    current.version = version + 1
+    _apply_profile(expert=current, profile=profile)
+    if current.status == Status.ACTIVE:
+        current.revalidation_pending = True
+    current._history_user = by
+    current.save()
+    _replace_children(expert=current, profile=profile)
+    if kind is not None:
+        _store_cv(expert=current, cv=cv, kind=kind)
+    audit_record(
+        actor=by, action="expert.update", target=current,
+        details={"version": current.version, "possible_duplicates": _duplicate_ids(expert=current)},
+    )
+    return current
+
+
+@transaction.atomic
+def expert_submit(*, expert: Expert, by: User) -> Expert:
+    """Send a draft to the secretariat and ask the expert to confirm and consent."""
+    _ensure_may_manage(expert=expert, user=by)
+    current = _locked(expert=expert)
+    if current.status not in SUBMITTABLE:
+        raise ValidationError(_("Only a draft or a profile with changes requested can be submitted."))
+    if not current.languages.exists() or not current.expertise.exists():
+        raise ValidationError(
+            _("Add at least one language and one UNCAC article before submitting the nomination.")
+        )
+    current.status = Status.SUBMITTED
+    _save_transition(expert=current, by=by, fields=["status"])
+    audit_record(actor=by, action="expert.submit", target=current)
+    confirmation_request(expert=current)
+    return current
+
+
+@transaction.atomic
+def expert_withdraw(*, expert: Expert, by: User, reason: str = "") -> Expert:
+    _ensure_may_manage(expert=expert, user=by)
+    current = _locked(expert=expert)
+    if current.status not in WITHDRAWABLE:
+        raise ValidationError(_("This profile is already withdrawn or was rejected."))
+    previous = current.status
+    current.status = Status.WITHDRAWN
+    current.revalidation_pending = False
+    _save_transition(expert=current, by=by, fields=["status", "revalidation_pending"])
+    audit_record(actor=by, action="expert.withdraw", target=current, details={"from": previous, "reason": reason})
+    return current
+
+
+@transaction.atomic
+def expert_confirm_current(*, expert: Expert, by: User) -> Expert:
+    """The nominating State says the profile is still current; the stale clock restarts."""
+    _ensure_may_manage(expert=expert, user=by)
+    current = _locked(expert=expert)
+    if current.status not in CONFIRMABLE:
+        raise ValidationError(_("A withdrawn or rejected profile cannot be confirmed as current."))
+    current.last_confirmed_at = timezone.now()
+    _save_transition(expert=current, by=by, fields=["last_confirmed_at"])
+    audit_record(actor=by, action="expert.confirm_current", target=current)
+    return current
+
+
+@transaction.atomic
+def expert_validate(*, expert: Expert, by: User) -> Expert:
+    """Accept a submitted nomination, or the pending changes of an active expert."""
+    _ensure_secretariat(user=by)
+    current = _locked(expert=expert)
+    if current.status == Status.SUBMITTED:
+        current.status = Status.ACTIVE
+    elif not (current.status == Status.ACTIVE and current.revalidation_pending):
+        raise ValidationError(
+            _("%(expert)s cannot be validated: only a submitted profile or pending changes can be.")
+            % {"expert": current}
+        )
+    previous_pending = current.revalidation_pending
+    current.revalidation_pending = False
+    current.secretariat_message = ""
+    _save_transition(expert=current, by=by, fields=["status", "revalidation_pending", "secretariat_message"])
+    audit_record(actor=by, action="expert.validate", target=current, details={"revalidation": previous_pending})
+    return current
+
+
+@transaction.atomic
+def expert_request_changes(*, expert: Expert, by: User, message: str) -> Expert:
+    """Send a nomination back to its State with the secretariat's message; an active expert stays active."""
+    _ensure_secretariat(user=by)
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Say what should change: the message to the nominating State is required."))
+    current = _locked(expert=expert)
+    if current.status == Status.SUBMITTED:
+        current.status = Status.CHANGES_REQUESTED
+    elif not (current.status == Status.ACTIVE and current.revalidation_pending):
+        raise ValidationError(
+            _("Changes can be requested only for %(expert)s's submitted profile or pending changes.")
+            % {"expert": current}
+        )
+    current.secretariat_message = message
+    _save_transition(expert=current, by=by, fields=["status", "secretariat_message"])
+    audit_record(actor=by, action="expert.request_changes", target=current, details={"message": message})
+    return current
+
+
+@transaction.atomic
+def expert_reject(*, expert: Expert, by: User, message: str = "") -> Expert:
+    _ensure_secretariat(user=by)
+    current = _locked(expert=expert)
+    if current.status not in {Status.SUBMITTED, Status.CHANGES_REQUESTED}:
+        raise ValidationError(
+            _("%(expert)s cannot be rejected: only a nomination awaiting a decision can be.") % {"expert": current}
+        )
+    current.status = Status.REJECTED
+    current.secretariat_message = message.strip()
+    _save_transition(expert=current, by=by, fields=["status", "secretariat_message"])
+    audit_record(actor=by, action="expert.reject", target=current, details={"message": current.secretariat_message})
+    return current
+
+
+@transaction.atomic
+def expert_record_opened(*, expert: Expert, by: User) -> None:
+    """The secretariat sees everything, so each opening of a full record is written down."""
+    if getattr(by, "is_secretariat", False):
+        audit_record(actor=by, action="expert.view", target=expert)
+
+
+@transaction.atomic
+def expert_cv_opened(*, expert: Expert, by: User) -> None:
+    _ensure_may_manage(expert=expert, user=by)
+    audit_record(actor=by, action="expert.cv_download", target=expert)

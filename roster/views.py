@@ -1,0 +1,232 @@
+"""Nomination pages for focal points and the secretariat; each view's first line decides access."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roster import services
+from roster.filters import ExpertFilter
+from roster.forms import CvTemplate, WithdrawForm
+from roster.models import Expert
+from roster.selectors import expert_duplicates_for, expert_get, expert_list
+from roster.services import ExpertVersionConflict
+
+PAGE_SIZE = 25
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_GET
+def expert_list_view(request: HttpRequest) -> HttpResponse:
+    experts = expert_list(user=request.user, filters=request.GET)
+    filter_form = ExpertFilter(request.GET or None, queryset=Expert.objects.none()).form
+    if not request.user.is_secretariat:
+        del filter_form.fields["nominating_state"]
+    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "roster/expert_list.html",
+        {"page": page, "filter_form": filter_form, "query": query.urlencode(), "can_nominate": _may_nominate(request)},
+    )
+
+
+def _may_nominate(request: HttpRequest) -> bool:
+    return bool(request.user.is_focal_point or request.user.is_secretariat)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_nominate_view(request: HttpRequest) -> HttpResponse:
+    if not _may_nominate(request):
+        raise Http404
+    if request.method == "GET":
+        return _render_form(request, CvTemplate(user=request.user), expert=None)
+    template = CvTemplate(user=request.user, data=request.POST, files=request.FILES)
+    if not template.is_valid():
+        return _render_form(request, template, expert=None, status=400)
+    try:
+        expert = services.expert_nominate(
+            by=request.user,
+            profile=template.to_profile(),
+            nominating_state=template.profile.cleaned_data.get("nominating_state"),
+            cv=template.profile.cleaned_data.get("cv"),
+        )
+    except ValidationError as error:
+        _add_service_errors(template.profile, error)
+        return _render_form(request, template, expert=None, status=400)
+    messages.success(request, _("The nomination of %(expert)s is saved as a draft.") % {"expert": expert})
+    if request.POST.get("action") == "submit":
+        _submit(request, expert)
+    return redirect("roster:expert_detail", pk=expert.pk)
+
+
+def _submit(request: HttpRequest, expert: Expert) -> None:
+    # A draft that cannot be submitted yet is kept; the person is told what is missing.
+    try:
+        services.expert_submit(expert=expert, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
+              "the profile and give consent.") % {"expert": expert},
+        )
+
+
+def _render_form(
+    request: HttpRequest, template: CvTemplate, *, expert: Expert | None, status: int = 200, conflict: bool = False
+) -> HttpResponse:
+    return render(
+        request,
+        "roster/expert_form.html",
+        {
+            "template": template,
+            "expert": expert,
+            "conflict": conflict,
+            "may_submit": expert is None or expert.status in services.SUBMITTABLE,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def expert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    services.expert_record_opened(expert=expert, by=request.user)
+    return render(
+        request,
+        "roster/expert_detail.html",
+        {
+            "expert": expert,
+            "duplicates": expert_duplicates_for(user=request.user, expert=expert),
+            "may_edit": expert.status in services.EDITABLE,
+            "may_submit": expert.status in services.SUBMITTABLE,
+            "may_withdraw": expert.status in services.WITHDRAWABLE,
+            "may_confirm": expert.status in services.CONFIRMABLE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    if expert.status not in services.EDITABLE:
+        status = expert.get_status_display().lower()
+        messages.error(request, _("A profile that is %(status)s cannot be edited.") % {"status": status})
+        return redirect("roster:expert_detail", pk=expert.pk)
+    if request.method == "GET":
+        return _render_form(request, CvTemplate(user=request.user, expert=expert), expert=expert)
+    template = CvTemplate(user=request.user, data=request.POST, files=request.FILES, expert=expert)
+    if not template.is_valid():
+        return _render_form(request, template, expert=expert, status=400)
+    try:
+        expert = services.expert_update(
+            expert=expert,
+            by=request.user,
+            version=template.profile.cleaned_data["version"],
+            profile=template.to_profile(),
+            cv=template.profile.cleaned_data.get("cv"),
+        )
+    except ExpertVersionConflict as conflict:
+        return _render_conflict(request, expert=expert, error=conflict)
+    except ValidationError as error:
+        _add_service_errors(template.profile, error)
+        return _render_form(request, template, expert=expert, status=400)
+    if expert.revalidation_pending:
+        messages.success(
+            request,
+            _("Changes saved. %(expert)s stays on the roster while the secretariat validates them.")
+            % {"expert": expert},
+        )
+    else:
+        messages.success(request, _("Changes saved."))
+    if request.POST.get("action") == "submit":
+        _submit(request, expert)
+    return redirect("roster:expert_detail", pk=expert.pk)
+
+
+def _render_conflict(request: HttpRequest, *, expert: Expert, error: ValidationError) -> HttpResponse:
+    """Show the person's own values again, now based on the latest version, with the reason they were not saved."""
+    latest = Expert.objects.only("version").get(pk=expert.pk)
+    data = request.POST.copy()
+    data["profile-version"] = str(latest.version)
+    # A file cannot be handed back to the browser; the rest of what was typed is.
+    template = CvTemplate(user=request.user, data=data, expert=expert)
+    template.is_valid()
+    template.profile.add_error(None, error.messages)
+    return _render_form(request, template, expert=expert, status=409, conflict=True)
+
+
+@login_required
+@require_POST
+def expert_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    _submit(request, expert)
+    return redirect("roster:expert_detail", pk=expert.pk)
+
+
+@login_required
+@require_POST
+def expert_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    try:
+        services.expert_confirm_current(expert=expert, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        confirmed = _("Thank you: the profile of %(expert)s is confirmed as current.") % {"expert": expert}
+        messages.success(request, confirmed)
+    return redirect("roster:expert_detail", pk=expert.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expert_withdraw(expert=expert, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(expert)s is withdrawn from the roster.") % {"expert": expert})
+        return redirect("roster:expert_detail", pk=expert.pk)
+    return render(request, "roster/expert_withdraw.html", {"expert": expert, "form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def expert_cv_view(request: HttpRequest, pk: int) -> FileResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    if not expert.cv_file:
+        raise Http404
+    services.expert_cv_opened(expert=expert, by=request.user)
+    response = FileResponse(
+        expert.cv_file.open("rb"),
+        as_attachment=True,
+        filename=expert.cv_original_name or f"cv-{expert.pk}",
+        content_type=expert.cv_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
