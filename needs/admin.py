@@ -1,0 +1,139 @@
+"""The needs register in the restricted admin: read-only rows (writes go through the services on the
+portal pages) and the CSV import with a preview."""
+
+import hashlib
+
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from needs.forms import NeedImportForm
+from needs.imports import need_import
+from needs.models import Need
+
+# The file travels from the preview to the confirmation inside the confirmation form, signed with
+# the secret key for this user and for half an hour. Nothing is kept on the server between the two
+# steps (app servers stay stateless, no orphaned upload lingers anywhere), what is imported is
+# byte for byte what was previewed, and a token can be neither altered, nor replayed by another
+# user, nor used after it expires. The rows are checked again on confirmation, against the
+# register as it then is.
+IMPORT_TOKEN_MAX_AGE = 30 * 60
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _import_salt(request: HttpRequest) -> str:
+    return f"needs.import:{request.user.pk}"
+
+
+@admin.register(Need)
+class NeedAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "requesting_state", "assistance_type", "priority", "status", "review_cycle", "updated_at"]
+    list_filter = [
+        "status", "priority", "source", "review_cycle", "requesting_state__regional_group", "assistance_type"
+    ]
+    search_fields = ["title", "external_id", "requesting_state__name"]
+    list_select_related = ["requesting_state", "assistance_type"]
+    change_list_template = "admin/needs/need/change_list.html"
+
+    # Records are changed on the portal pages, through the services that check the lifecycle and
+    # write the audit row; the admin shows them and their history, and imports files.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Need | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Need | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="needs_need_import"),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="needs_need_import_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, **extra: object) -> dict[str, object]:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Import needs"), **extra}
+
+    def _check_may_import(self, request: HttpRequest) -> None:
+        if not (request.user.is_secretariat and request.user.has_perm("needs.add_need")):
+            raise PermissionDenied
+
+    @staticmethod
+    def _decode(upload) -> tuple[str | None, str | None]:
+        if upload.size > IMPORT_MAX_BYTES:
+            return None, _("The file is larger than %(mb)d MB; split it.") % {"mb": IMPORT_MAX_BYTES // 1024 // 1024}
+        try:
+            return upload.read().decode("utf-8-sig"), None
+        except UnicodeDecodeError:
+            return None, _("row 1, file: not UTF-8 text; save the CSV as UTF-8.")
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        self._check_may_import(request)
+        form = NeedImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            csv_text, problem = self._decode(form.cleaned_data["csv_file"])
+            if problem:
+                form.add_error("csv_file", problem)
+            else:
+                result = need_import(csv_text=csv_text, by=request.user, dry_run=True)
+                digest = hashlib.sha256(csv_text.encode()).hexdigest()
+                token = (
+                    signing.dumps({"csv": csv_text, "sha256": digest}, salt=_import_salt(request), compress=True)
+                    if result.ok
+                    else ""
+                )
+                return TemplateResponse(
+                    request,
+                    "admin/needs/need/import_preview.html",
+                    self._context(
+                        request,
+                        result=result,
+                        token=token,
+                        sha256=digest,
+                        file_name=form.cleaned_data["csv_file"].name,
+                    ),
+                )
+        return TemplateResponse(request, "admin/needs/need/import_form.html", self._context(request, form=form))
+
+    @method_decorator(require_POST)
+    def import_confirm_view(self, request: HttpRequest) -> HttpResponse:
+        self._check_may_import(request)
+        try:
+            payload = signing.loads(
+                request.POST.get("token", ""), salt=_import_salt(request), max_age=IMPORT_TOKEN_MAX_AGE
+            )
+        except signing.SignatureExpired:
+            messages.error(request, _("The preview is more than 30 minutes old; upload the file again."))
+            return redirect("admin:needs_need_import")
+        except signing.BadSignature:
+            messages.error(request, _("The confirmation was not valid; upload the file again."))
+            return redirect("admin:needs_need_import")
+        result = need_import(csv_text=payload["csv"], by=request.user, dry_run=False)
+        if not result.ok:
+            # The register changed since the preview in a way that makes a row invalid now.
+            return TemplateResponse(
+                request,
+                "admin/needs/need/import_preview.html",
+                self._context(request, result=result, token="", sha256=payload["sha256"], file_name=""),
+            )
+        messages.success(
+            request,
+            _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        return redirect(reverse("admin:needs_need_changelist"))

@@ -1,0 +1,348 @@
+"""Bulk import of needs from CSV, shared by `manage.py import_needs` and the secretariat admin.
+
+All or nothing: every row is checked before anything is written, so one bad row among a thousand
+leaves the register exactly as it was, and the report names every bad row.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from needs.models import Need
+from needs.services import _apply_changes, _need_insert
+from reference.models import Article, AssistanceType, Country, Language
+
+COLUMNS = (
+    "external_id",
+    "country",
+    "articles",
+    "assistance_type",
+    "languages",
+    "priority",
+    "title",
+    "description",
+    "source",
+    "source_reference",
+    "review_cycle",
+)
+MAX_ROWS = 20_000
+EXTERNAL_ID_MAX = Need._meta.get_field("external_id").max_length
+TITLE_MAX = Need._meta.get_field("title").max_length
+REFERENCE_MAX = Need._meta.get_field("source_reference").max_length
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class PlannedNeed:
+    """One valid row and what importing it will do: create, update or leave unchanged."""
+
+    row: int
+    external_id: str
+    action: str
+    values: dict[str, Any]
+    need: Need | None = None
+    changed_fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NeedImportResult:
+    errors: list[ImportIssue] = field(default_factory=list)
+    planned: list[PlannedNeed] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for plan in self.planned if plan.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+class _Lookups:
+    """Reference data read once per import, so that checking 20,000 rows costs a handful of queries."""
+
+    def __init__(self) -> None:
+        self.countries = {country.iso3: country for country in Country.objects.all()}
+        self.articles = {article.pk: article for article in Article.objects.all()}
+        self.languages = {language.code: language for language in Language.objects.all()}
+        self.types = {kind.code: kind for kind in AssistanceType.objects.all()}
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[dict[str, Any], list[ImportIssue]]:
+    errors: list[ImportIssue] = []
+    values: dict[str, Any] = {}
+
+    def error(column: str, message: str) -> None:
+        errors.append(ImportIssue(number, column, message))
+
+    external_id = row["external_id"].strip()
+    if not external_id:
+        error("external_id", _("required, so that importing again updates instead of duplicating"))
+    elif len(external_id) > EXTERNAL_ID_MAX:
+        error("external_id", _("longer than %(max)d characters") % {"max": EXTERNAL_ID_MAX})
+    values["external_id"] = external_id
+
+    code = row["country"].strip().upper()
+    if code not in lookups.countries:
+        error("country", _("unknown ISO 3166 alpha-3 code %(code)r") % {"code": row["country"].strip()})
+    values["requesting_state"] = lookups.countries.get(code)
+
+    articles = []
+    parts = _split(row["articles"])
+    if not parts:
+        error("articles", _("at least one UNCAC article is required, e.g. 46;48"))
+    for part in parts:
+        if not part.isdigit() or int(part) not in lookups.articles:
+            error("articles", _("%(value)r is not an UNCAC article number (1 to 71)") % {"value": part})
+        elif lookups.articles[int(part)] not in articles:
+            articles.append(lookups.articles[int(part)])
+    values["articles"] = articles
+
+    kind = row["assistance_type"].strip().lower()
+    if kind not in lookups.types:
+        error(
+            "assistance_type",
+            _("unknown type %(value)r; use one of %(codes)s") % {"value": kind, "codes": ", ".join(lookups.types)},
+        )
+    values["assistance_type"] = lookups.types.get(kind)
+
+    languages = []
+    parts = _split(row["languages"])
+    if not parts:
+        error("languages", _("at least one working language is required, e.g. fr;en"))
+    for part in parts:
+        language = lookups.languages.get(part.lower())
+        if language is None:
+            error("languages", _("%(value)r is not a known ISO 639-1 language code") % {"value": part})
+        elif language not in languages:
+            languages.append(language)
+    values["working_languages"] = languages
+
+    for column, choices in (("priority", Need.Priority.values), ("source", Need.Source.values)):
+        value = row[column].strip().lower()
+        if value not in choices:
+            error(column, _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(choices)})
+        values[column] = value
+
+    title = row["title"].strip()
+    if not title:
+        error("title", _("required"))
+    elif len(title) > TITLE_MAX:
+        error("title", _("longer than %(max)d characters") % {"max": TITLE_MAX})
+    values["title"] = title
+    values["description"] = row["description"].strip()
+
+    reference = row["source_reference"].strip()
+    if len(reference) > REFERENCE_MAX:
+        error("source_reference", _("longer than %(max)d characters") % {"max": REFERENCE_MAX})
+    values["source_reference"] = reference
+
+    cycle = row["review_cycle"].strip()
+    if not cycle.isdigit() or int(cycle) < 1 or int(cycle) > 32767:
+        error("review_cycle", _("%(value)r is not a review cycle number (1, 2, …)") % {"value": cycle})
+    else:
+        values["review_cycle"] = int(cycle)
+    return values, errors
+
+
+def _read(csv_text: str) -> tuple[list[tuple[int, dict[str, str]]], list[ImportIssue]]:
+    reader = csv.reader(io.StringIO(csv_text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return [], [ImportIssue(1, "header", _("the file is empty"))]
+    except csv.Error as exc:
+        return [], [ImportIssue(1, "header", str(exc))]
+    missing = [name for name in COLUMNS if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing column(s) %(names)s") % {"names": ", ".join(missing)})
+    if unknown:
+        problems.append(_("unknown column(s) %(names)s") % {"names": ", ".join(unknown)})
+    if repeated:
+        problems.append(_("repeated column(s) %(names)s") % {"names": ", ".join(repeated)})
+    if problems:
+        expected = ",".join(COLUMNS)
+        return [], [ImportIssue(1, "header", "; ".join(problems) + _(" (expected %(cols)s)") % {"cols": expected})]
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[ImportIssue] = []
+    number = 1
+    try:
+        for record in reader:
+            number += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                errors.append(
+                    ImportIssue(
+                        number, "row", _("%(got)d fields where the header has %(want)d") % {
+                            "got": len(record), "want": len(header)},
+                    )
+                )
+                continue
+            rows.append((number, dict(zip(header, record, strict=True))))
+    except csv.Error as exc:
+        errors.append(ImportIssue(number + 1, "row", str(exc)))
+    if len(rows) > MAX_ROWS:
+        errors.append(ImportIssue(1, "file", _("more than %(max)d rows; split the file") % {"max": MAX_ROWS}))
+    return rows, errors
+
+
+def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResult) -> None:
+    lookups = _Lookups()
+    seen: dict[str, int] = {}
+    checked: list[tuple[int, dict[str, Any]]] = []
+    for number, row in rows:
+        values, errors = _check_row(number, row, lookups)
+        external_id = values["external_id"]
+        if external_id and external_id in seen:
+            errors.append(
+                ImportIssue(number, "external_id", _("%(id)r already appears in row %(row)d") % {
+                    "id": external_id, "row": seen[external_id]})
+            )
+        seen.setdefault(external_id, number)
+        result.errors.extend(errors)
+        if not errors:
+            checked.append((number, values))
+    if result.errors:
+        return
+    existing = {
+        need.external_id: need
+        for need in Need.objects.filter(external_id__in=[values["external_id"] for _n, values in checked])
+        .select_related("requesting_state")
+        .prefetch_related("articles", "working_languages")
+    }
+    for number, values in checked:
+        need = existing.get(values["external_id"])
+        if need is None:
+            result.planned.append(PlannedNeed(number, values["external_id"], "create", values))
+            continue
+        changed = _changed_fields(need, values)
+        result.planned.append(
+            PlannedNeed(number, values["external_id"], "update" if changed else "unchanged", values, need, changed)
+        )
+
+
+def _changed_fields(need: Need, values: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name, value in values.items():
+        if name == "articles":
+            differs = {a.pk for a in need.articles.all()} != {a.pk for a in value}
+        elif name == "working_languages":
+            differs = {lang.pk for lang in need.working_languages.all()} != {lang.pk for lang in value}
+        elif name in ("requesting_state", "assistance_type"):
+            differs = getattr(need, f"{name}_id") != value.pk
+        else:
+            differs = getattr(need, name) != value
+        if differs:
+            changed.append(name)
+    return changed
+
+
+class _RowRefused(Exception):
+    def __init__(self, error: ImportIssue) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write(result: NeedImportResult, *, by: User | None) -> None:
+    # Lock what will be updated: a change made since the check is compared afresh, not overwritten blindly.
+    locked = Need.objects.select_for_update().in_bulk(
+        [plan.need.pk for plan in result.planned if plan.action == "update" and plan.need is not None]
+    )
+    for plan in result.planned:
+        values = dict(plan.values)
+        try:
+            if plan.action == "create":
+                plan.need = _need_insert(
+                    by=by,
+                    requesting_state=values.pop("requesting_state"),
+                    articles=values.pop("articles"),
+                    working_languages=values.pop("working_languages"),
+                    fields=values,
+                )
+            elif plan.action == "update" and plan.need is not None:
+                plan.need = locked[plan.need.pk]
+                _apply_changes(need=plan.need, by=by, data=values)
+        except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
+            raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(exc.messages))) from exc
+
+
+@transaction.atomic
+def need_import(
+    *,
+    by: User | None,
+    csv_text: str | None = None,
+    rows: Iterable[Mapping[str, str]] | None = None,
+    dry_run: bool = False,
+) -> NeedImportResult:
+    """Check every row, then (unless dry_run or any error) create or update needs by external_id.
+
+    `by` is a secretariat member, or None for the command line (an operator of the server).
+    Give either the text of a CSV file or rows as mappings of the CSV columns (row 2 is the first).
+    """
+    if by is not None and not by.is_secretariat:
+        raise PermissionDenied
+    result = NeedImportResult()
+    if csv_text is not None:
+        numbered, result.errors = _read(csv_text)
+    else:
+        numbered = [(number, {column: str(row.get(column, "")) for column in COLUMNS})
+                    for number, row in enumerate(rows or [], start=2)]
+    if result.errors:
+        return result
+    _plan(numbered, result)
+    if result.errors or dry_run:
+        return result
+    try:
+        with transaction.atomic():
+            _write(result, by=by)
+    except _RowRefused as refused:
+        result.errors.append(refused.error)
+        return result
+    result.written = True
+    audit_record(
+        actor=by,
+        action="need.import",
+        details={
+            "created": [plan.external_id for plan in result.planned if plan.action == "create"],
+            "updated": [plan.external_id for plan in result.planned if plan.action == "update"],
+            "unchanged": result.unchanged,
+        },
+    )
+    return result

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from needs.imports import COLUMNS, need_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import technical assistance needs from a UTF-8 CSV file with the columns "
+        + ",".join(COLUMNS)
+        + ". All or nothing: any error is reported as 'row N, column: message' and nothing is written."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="CSV file to import")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        try:
+            csv_text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}", returncode=1) from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"row 1, file: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8.") from exc
+        result = need_import(csv_text=csv_text, by=None, dry_run=options["dry_run"])
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(result.errors)} error(s); nothing was imported.", returncode=1)
+        verb = "Would create" if options["dry_run"] else "Created"
+        self.stdout.write(
+            f"{verb} {result.created}, {'would update' if options['dry_run'] else 'updated'} {result.updated}, "
+            f"unchanged {result.unchanged}."
+        )
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")

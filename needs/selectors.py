@@ -1,0 +1,32 @@
+"""Reads of the needs register, always scoped to what the asking user may see."""
+
+from collections.abc import Mapping
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from needs.filters import NeedFilter
+from needs.models import Need
+
+
+def need_visible(*, user: User) -> QuerySet[Need]:
+    """Every need the user may see: all for the secretariat, its own State's for a focal point."""
+    qs = Need.objects.select_related("requesting_state", "assistance_type", "created_by")
+    if user.is_secretariat:
+        return qs
+    if user.is_focal_point:
+        return qs.filter(requesting_state_id=user.state_id)
+    return qs.none()
+
+
+def need_list(*, user: User, filters: Mapping[str, str] | None = None) -> QuerySet[Need]:
+    qs = need_visible(user=user).prefetch_related("articles", "working_languages")
+    return NeedFilter(filters or {}, queryset=qs, user=user).qs
+
+
+def need_get(*, user: User, pk: int) -> Need:
+    """The need, or a 404 when it does not exist or belongs to another State: the two look alike."""
+    return get_object_or_404(
+        need_visible(user=user).prefetch_related("articles__chapter", "working_languages"), pk=pk
+    )

@@ -1,0 +1,219 @@
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from needs.filters import NeedFilter
+from needs.forms import NeedForm, NeedStatusForm
+from needs.models import Need
+from needs.selectors import need_get, need_list
+from needs.services import (
+    need_create,
+    need_may_edit,
+    need_may_record,
+    need_set_status,
+    need_status_choices,
+    need_update,
+)
+
+PAGE_SIZE = 25
+EXPORT_CHUNK = 1000
+EXPORT_COLUMNS = (
+    "id",
+    "external_id",
+    "country",
+    "country_name",
+    "regional_group",
+    "articles",
+    "assistance_type",
+    "languages",
+    "priority",
+    "title",
+    "description",
+    "source",
+    "source_reference",
+    "review_cycle",
+    "remote",
+    "on_site",
+    "desired_from",
+    "desired_until",
+    "status",
+    "created_at",
+)
+
+
+def _require_role(request: HttpRequest) -> None:
+    if not (request.user.is_secretariat or request.user.is_focal_point):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def need_list_view(request: HttpRequest) -> HttpResponse:
+    needs = need_list(user=request.user, filters=request.GET)
+    _require_role(request)
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "needs/need_list.html",
+        {
+            "page": page,
+            "filter_form": NeedFilter(request.GET, user=request.user).form,
+            "query": query.urlencode(),
+            "may_record": request.user.is_secretariat or request.user.is_focal_point,
+        },
+    )
+
+
+def _safe_cell(value: object) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export_rows(needs: Iterable[Need]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for need in needs:
+        yield writer.writerow(
+            _safe_cell(value)
+            for value in (
+                need.pk,
+                need.external_id,
+                need.requesting_state_id,
+                need.requesting_state.name,
+                need.requesting_state.regional_group,
+                ";".join(str(article.pk) for article in need.articles.all()),
+                need.assistance_type_id,
+                ";".join(language.pk for language in need.working_languages.all()),
+                need.priority,
+                need.title,
+                need.description,
+                need.source,
+                need.source_reference,
+                need.review_cycle,
+                int(need.remote),
+                int(need.on_site),
+                need.desired_from,
+                need.desired_until,
+                need.status,
+                need.created_at.isoformat(timespec="seconds"),
+            )
+        )
+
+
+@login_required
+@require_GET
+def need_export(request: HttpRequest) -> StreamingHttpResponse:
+    needs = need_list(user=request.user, filters=request.GET)
+    _require_role(request)
+    # Streamed in chunks, each with its own prefetch: memory and queries grow per 1,000 needs, not per need.
+    response = StreamingHttpResponse(
+        _export_rows(needs.iterator(chunk_size=EXPORT_CHUNK)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="needs.csv"'
+    return response
+
+
+def _show_service_errors(form: NeedForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_role(request)
+    form = NeedForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        # A focal point's need is its own State's, whatever the request says.
+        state = data.pop("requesting_state") if user.is_secretariat else user.state
+        if not need_may_record(user=user, requesting_state=state):
+            raise PermissionDenied
+        try:
+            need = need_create(by=user, requesting_state=state, **data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, _("The need has been recorded."))
+            return redirect("needs:need_detail", pk=need.pk)
+    return render(request, "needs/need_form.html", {"form": form, "need": None})
+
+
+@login_required
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, pk=pk)
+    history = list(need.history.select_related("history_user").order_by("-history_date", "-history_id")[:20])
+    return render(
+        request,
+        "needs/need_detail.html",
+        {
+            "need": need,
+            "may_edit": need_may_edit(need=need, user=request.user),
+            "status_choices": [Need.Status(value) for value in need_status_choices(need=need, user=request.user)],
+            "history": history,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, pk=pk)
+    if not need_may_edit(need=need, user=request.user):
+        messages.error(request, _("This need can no longer be changed here."))
+        return redirect("needs:need_detail", pk=need.pk)
+    form = NeedForm(request.POST or None, instance=need, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need_update(
+                need=need, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, _("The need has been updated."))
+            return redirect("needs:need_detail", pk=need.pk)
+    return render(request, "needs/need_form.html", {"form": form, "need": need})
+
+
+@login_required
+@require_POST
+def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, pk=pk)
+    form = NeedStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect("needs:need_detail", pk=need.pk)
+    try:
+        need_set_status(
+            need=need,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status of the need has been changed."))
+    return redirect("needs:need_detail", pk=need.pk)
