@@ -59,7 +59,7 @@ class NeedForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("remote") and not cleaned.get("on_site"):
-            raise forms.ValidationError(_("Accept remote assistance, on-site assistance, or both."))
+            self.add_error(None, _("Accept remote assistance, on-site assistance, or both."))
         start, end = cleaned.get("desired_from"), cleaned.get("desired_until")
         if start and end and end < start:
             self.add_error("desired_until", _("The end of the desired period cannot come before its start."))
