@@ -69,9 +69,9 @@ def cv_validate(upload) -> CvKind:
         raise ValidationError(_("The CV file is empty."), code="cv_empty")
     if upload.size > limit:
         raise ValidationError(
-            _("The CV file is too large (%(size)s); the limit is %(limit)s."),
+            _("The CV file is larger than the limit of %(limit)s. Please upload a smaller file."),
             code="cv_too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            params={"limit": filesizeformat(limit)},
         )
     kind = cv_kind(upload)
     if kind is None:

@@ -113,7 +113,6 @@ class EducationFactory(DjangoModelFactory):
     year = 2010
 
 
-
 def cv_pdf_bytes(text: str = "Curriculum vitae") -> bytes:
     """A small, valid one-page PDF (cross-reference offsets computed, so readers open it)."""
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
@@ -193,25 +192,6 @@ def cv_odt_bytes() -> bytes:
         )
     return buffer.getvalue()
 
-
-class EmploymentFactory(DjangoModelFactory):
-    class Meta:
-        model = "roster.Employment"
-
-    expert = factory.SubFactory(ExpertFactory)
-    employer = "Ethics and Anti-Corruption Commission"
-    position = "Investigator"
-    start_year = 2015
-
-
-class EducationFactory(DjangoModelFactory):
-    class Meta:
-        model = "roster.Education"
-
-    expert = factory.SubFactory(ExpertFactory)
-    institution = "University of Nairobi"
-    degree = "LL.M."
-    year = 2012
 
 # --- needs factories (needs issue) ---
 

@@ -45,7 +45,9 @@ def _login_redirect(response):
 
 
 @pytest.mark.parametrize("who, status", MATRIX)
-@pytest.mark.parametrize("name", ["roster:expert_detail", "roster:expert_edit", "roster:expert_withdraw", "roster:expert_cv"])
+@pytest.mark.parametrize(
+    "name", ["roster:expert_detail", "roster:expert_edit", "roster:expert_withdraw", "roster:expert_cv"]
+)
 def test_pages_of_one_expert_answer_only_its_own_state_and_the_secretariat(cast, expert_of_a, who, status, name):
     response = cast.client_for(who).get(reverse(name, args=[expert_of_a.pk]))
     assert response.status_code == status
