@@ -1,0 +1,274 @@
+"""The CSV import: all or nothing, every error named by row and column, idempotent by external_id."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command, execute_from_command_line
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from needs.imports import COLUMNS, need_import
+from needs.models import Need
+from tests.factories import FocalPointFactory, NeedFactory, SecretariatFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(COLUMNS)
+
+
+def _row(i: int, **overrides: str) -> dict[str, str]:
+    row = {
+        "external_id": f"IRG-{i:05d}",
+        "country": ["KEN", "SEN", "MEX", "IDN"][i % 4],
+        "articles": "46;48",
+        "assistance_type": "legal_advice",
+        "languages": "fr;en",
+        "priority": "high",
+        "title": f"Mutual legal assistance procedures {i}",
+        "description": "Central authority, case management, \"quoted\" text, and a comma.",
+        "source": "review_report",
+        "source_reference": f"CAC/COSP/IRG/I/1/1/Add.{i}, para. 3",
+        "review_cycle": "1",
+    }
+    row.update(overrides)
+    return row
+
+
+def _csv_text(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _write(tmp_path: Path, rows: list[dict[str, str]], name: str = "needs.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(_csv_text(rows), encoding="utf-8")
+    return path
+
+
+def test_the_command_imports_a_file_and_reports_what_it_did(tmp_path, capsys):
+    call_command("import_needs", str(_write(tmp_path, [_row(i) for i in range(3)])))
+    assert "Created 3, updated 0, unchanged 0." in capsys.readouterr().out
+    need = Need.objects.get(external_id="IRG-00001")
+    assert need.requesting_state_id == "SEN" and need.status == "open" and need.created_by is None
+    assert sorted(need.articles.values_list("pk", flat=True)) == [46, 48]
+    assert sorted(need.working_languages.values_list("pk", flat=True)) == ["en", "fr"]
+    assert need.description.startswith("Central authority, case management, \"quoted\"")
+    event = AuditEvent.objects.get(action="need.import")
+    assert event.details["created"] == ["IRG-00000", "IRG-00001", "IRG-00002"]
+    assert need.history.count() == 1
+
+
+def test_one_bad_row_among_a_thousand_good_ones_writes_nothing_and_names_the_row(tmp_path, capsys):
+    rows = [_row(i) for i in range(1001)]
+    rows[637] = _row(637, country="XXK")  # data row 638 is CSV row 639: the header is row 1
+    path = _write(tmp_path, rows)
+    with pytest.raises(CommandError) as error:
+        call_command("import_needs", str(path))
+    assert error.value.returncode == 1
+    assert capsys.readouterr().err.splitlines()[0] == "row 639, country: unknown ISO 3166 alpha-3 code 'XXK'"
+    assert not Need.objects.exists() and not AuditEvent.objects.filter(action="need.import").exists()
+
+
+def test_every_error_of_every_row_is_reported(tmp_path):
+    rows = [
+        _row(0, articles="46;99", languages=""),
+        _row(1),
+        _row(2, priority="urgent", review_cycle="0", assistance_type="money"),
+        _row(3, external_id="IRG-00001", title=""),
+    ]
+    result = need_import(csv_text=_csv_text(rows), by=None)
+    assert [str(error) for error in result.errors] == [
+        "row 2, articles: '99' is not an UNCAC article number (1 to 71)",
+        "row 2, languages: at least one working language is required, e.g. fr;en",
+        "row 4, assistance_type: unknown type 'money'; use one of legal_advice, model_legislation, good_practices, "
+        "onsite_expert, action_plan, capacity_building, model_agreement, other",
+        "row 4, priority: 'urgent' is not one of high, medium, low",
+        "row 4, review_cycle: '0' is not a review cycle number (1, 2, …)",
+        "row 5, title: required",
+        "row 5, external_id: 'IRG-00001' already appears in row 3",
+    ]
+    assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "row 1, header: the file is empty"),
+        ("external_id,country\nA,KEN\n", "row 1, header: missing column(s) articles"),
+        (HEADER + ",notes\n", "row 1, header: unknown column(s) notes"),
+        (HEADER + "\nIRG-1,KEN,46\n", "row 2, row: 3 fields where the header has 11"),
+    ],
+)
+def test_a_malformed_file_is_refused_with_the_row_named(text, message):
+    result = need_import(csv_text=text, by=None)
+    assert str(result.errors[0]).startswith(message)
+    assert not Need.objects.exists()
+
+
+def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\n").encode() + "IRG-1,CIV,46,legal_advice,fr,high,Côte,,review_report,,1\n".encode(
+        "latin-1"))
+    with pytest.raises(CommandError, match="row 1, file: not UTF-8"):
+        call_command("import_needs", str(path))
+
+
+def test_a_byte_order_mark_and_a_quoted_multiline_description_are_read(tmp_path):
+    text = "\ufeff" + _csv_text([_row(1, description="Line one\nLine two")])
+    result = need_import(csv_text=text, by=None)
+    assert result.ok and Need.objects.get().description == "Line one\nLine two"
+
+
+def test_importing_the_same_file_twice_creates_no_duplicate(tmp_path, capsys):
+    path = _write(tmp_path, [_row(i) for i in range(5)])
+    call_command("import_needs", str(path))
+    call_command("import_needs", str(path))
+    assert "Created 0, updated 0, unchanged 5." in capsys.readouterr().out.splitlines()[-1]
+    assert Need.objects.count() == 5
+    assert all(need.version == 1 and need.history.count() == 1 for need in Need.objects.all())
+
+
+def test_a_changed_row_updates_the_need_with_the_same_external_id(tmp_path, capsys):
+    call_command("import_needs", str(_write(tmp_path, [_row(i) for i in range(3)])))
+    changed = [_row(0), _row(1, articles="52", languages="es", priority="low"), _row(2), _row(3)]
+    call_command("import_needs", str(_write(tmp_path, changed, "second.csv")))
+    assert "Created 1, updated 1, unchanged 2." in capsys.readouterr().out
+    need = Need.objects.get(external_id="IRG-00001")
+    assert need.priority == "low" and need.version == 2
+    assert list(need.articles.values_list("pk", flat=True)) == [52]
+    assert list(need.working_languages.values_list("pk", flat=True)) == ["es"]
+    assert need.history.latest().history_type == "~"
+    assert AuditEvent.objects.filter(action="need.import").latest("id").details["updated"] == ["IRG-00001"]
+
+
+def test_an_import_keeps_the_status_recorded_in_the_portal(tmp_path):
+    NeedFactory(external_id="IRG-00000", status="shortlisting")
+    need_import(csv_text=_csv_text([_row(0)]), by=None)
+    assert Need.objects.get(external_id="IRG-00000").status == "shortlisting"
+
+
+def test_dry_run_writes_nothing(tmp_path, capsys):
+    NeedFactory(external_id="IRG-00000", title="Before")
+    call_command("import_needs", str(_write(tmp_path, [_row(0), _row(1)])), "--dry-run")
+    out = capsys.readouterr().out
+    assert "Would create 1, would update 1, unchanged 0." in out and "nothing was written" in out
+    assert Need.objects.count() == 1 and Need.objects.get().title == "Before"
+    assert not AuditEvent.objects.filter(action="need.import").exists()
+
+
+def test_a_focal_point_cannot_import():
+    focal_point = FocalPointFactory()
+    with pytest.raises(PermissionDenied):
+        need_import(csv_text=_csv_text([_row(0)]), by=focal_point)
+    assert not Need.objects.exists()
+
+
+def test_the_command_exits_with_status_1_on_any_error(tmp_path, capsys):
+    path = _write(tmp_path, [_row(0), _row(1, country="ZZZ")])
+    with pytest.raises(SystemExit) as exit_status:
+        execute_from_command_line(["manage.py", "import_needs", str(path)])
+    assert exit_status.value.code == 1
+    err = capsys.readouterr().err
+    assert "row 3, country: unknown ISO 3166 alpha-3 code 'ZZZ'" in err
+    assert "1 error(s); nothing was imported." in err
+    assert not Need.objects.exists()
+
+
+# --- the same import in the restricted admin, with a preview ---
+
+
+def _upload(client, rows: list[dict[str, str]]):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("needs.csv", _csv_text(rows).encode(), content_type="text/csv")
+    return client.post(reverse("admin:needs_need_import"), {"csv_file": upload})
+
+
+def test_the_admin_previews_then_imports_on_confirmation(cast):
+    NeedFactory(external_id="IRG-00000", title="Before")
+    client = cast.client_for("secretariat")
+    preview = _upload(client, [_row(0), _row(1), _row(2)])
+    body = preview.content.decode()
+    assert preview.status_code == 200
+    assert "2 to create, 1 to update, 0 unchanged" in body
+    assert "Mutual legal assistance procedures 2" in body
+    assert Need.objects.count() == 1, "the preview writes nothing"
+    token = preview.context["token"]
+    confirmed = client.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
+    assert "Imported: 2 created, 1 updated, 0 unchanged." in confirmed.content.decode()
+    assert Need.objects.count() == 3
+    assert Need.objects.get(external_id="IRG-00000").title == "Mutual legal assistance procedures 0"
+    event = AuditEvent.objects.get(action="need.import")
+    assert event.actor == cast.secretariat
+    assert Need.objects.get(external_id="IRG-00001").created_by == cast.secretariat
+
+
+def test_the_admin_preview_lists_errors_and_offers_no_confirmation(cast):
+    preview = _upload(cast.client_for("secretariat"), [_row(0), _row(1, languages="xx")])
+    body = preview.content.decode()
+    assert "row 3, languages: &#x27;xx&#x27; is not a known ISO 639-1 language code" in body
+    assert "Confirm and import" not in body and preview.context["token"] == ""
+    assert not Need.objects.exists()
+
+
+def test_a_tampered_or_foreign_confirmation_token_imports_nothing(cast):
+    client = cast.client_for("secretariat")
+    token = _upload(client, [_row(0)]).context["token"]
+    response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token[:-2] + "xx"}, follow=True)
+    assert "The confirmation was not valid" in response.content.decode()
+    colleague = SecretariatFactory()
+    other = cast.client_for("anonymous")
+    other.force_login(colleague)
+    response = other.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
+    assert "The confirmation was not valid" in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_an_expired_preview_imports_nothing(cast, monkeypatch):
+    client = cast.client_for("secretariat")
+    token = _upload(client, [_row(0)]).context["token"]
+    monkeypatch.setattr("needs.admin.IMPORT_TOKEN_MAX_AGE", -1)
+    response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
+    assert "more than 30 minutes old" in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_a_need_recorded_between_preview_and_confirmation_is_updated_not_duplicated(cast):
+    client = cast.client_for("secretariat")
+    token = _upload(client, [_row(0), _row(1)]).context["token"]
+    NeedFactory(external_id="IRG-00001")
+    response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
+    assert "Imported: 1 created, 1 updated, 0 unchanged." in response.content.decode()
+
+
+def test_the_admin_refuses_a_file_that_is_not_utf8(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("needs.csv", (HEADER + "\nCôte").encode("latin-1"), content_type="text/csv")
+    response = cast.client_for("secretariat").post(reverse("admin:needs_need_import"), {"csv_file": upload})
+    assert "not UTF-8 text" in response.content.decode()
+
+
+def test_a_need_recorded_by_someone_else_between_check_and_write_fails_the_whole_import(monkeypatch):
+    import needs.imports
+
+    check = needs.imports._plan
+
+    def check_then_someone_records(numbered, result):
+        check(numbered, result)
+        NeedFactory(external_id="IRG-00001", title="Recorded meanwhile")
+
+    monkeypatch.setattr(needs.imports, "_plan", check_then_someone_records)
+    result = need_import(csv_text=_csv_text([_row(0), _row(1)]), by=None)
+    assert not result.written
+    assert [str(error) for error in result.errors] == [
+        "row 3, row: Technical assistance need with this External identifier already exists."
+    ]
+    assert list(Need.objects.values_list("title", flat=True)) == ["Recorded meanwhile"]
+    assert not AuditEvent.objects.filter(action="need.import").exists()
