@@ -175,29 +175,32 @@ class CvTemplate:
 
     def __init__(self, *, user: Any, data: Any = None, files: Any = None, expert: Expert | None = None) -> None:
         creating = expert is None
-        initial = _profile_initial(expert) if expert is not None else {}
+        # Once posted, the rows sent are the whole truth: comparing them with stored rows would drop
+        # unchanged ones, so stored values only pre-fill an unbound form.
+        stored = expert if data is None else None
+        initial = _profile_initial(expert) if stored is not None else {}
         self.profile = ExpertForm(data, files, user=user, creating=creating, initial=initial, prefix="profile")
         self.languages = LanguageFormSetClass(
             data, prefix="languages", form_kwargs={"language_choices": language_choices()},
-            initial=[{"language": x.language_id, "level": x.level} for x in expert.languages.all()] if expert else None,
+            initial=[{"language": x.language_id, "level": x.level} for x in stored.languages.all()] if stored else None,
         )
         self.expertise = ExpertiseFormSetClass(
             data, prefix="expertise", form_kwargs={"article_choices": article_choices()},
-            initial=[{"article": x.article_id, "level": x.level} for x in expert.expertise.all()] if expert else None,
+            initial=[{"article": x.article_id, "level": x.level} for x in stored.expertise.all()] if stored else None,
         )
         self.employment = EmploymentFormSetClass(
             data, prefix="employment",
             initial=[
                 {f: getattr(x, f) for f in ("employer", "position", "start_year", "end_year", "description")}
-                for x in expert.employment.all()
-            ] if expert else None,
+                for x in stored.employment.all()
+            ] if stored else None,
         )
         self.education = EducationFormSetClass(
             data, prefix="education",
             initial=[
                 {f: getattr(x, f) for f in ("institution", "degree", "field_of_study", "year")}
-                for x in expert.education.all()
-            ] if expert else None,
+                for x in stored.education.all()
+            ] if stored else None,
         )
 
     @property
