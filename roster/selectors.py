@@ -25,12 +25,21 @@ def expert_visible(*, user: User) -> QuerySet[Expert]:
 
 def expert_list(*, user: User, filters: Mapping[str, object] | None = None) -> QuerySet[Expert]:
     """The list rows, with everything a row shows fetched in a fixed number of queries."""
+    return expert_search(user=user, filters=filters).qs
+
+
+def expert_search(*, user: User, filters: Mapping[str, object] | None = None) -> ExpertFilter:
+    """The bound filter set over what the user may see: its `.qs` gives the rows, its `.form` the search form."""
     qs = expert_visible(user=user).select_related("nationality", "nominating_state").prefetch_related(
         Prefetch("languages", queryset=ExpertLanguage.objects.order_by("-level", "language_id")),
         Prefetch("expertise", queryset=ExpertArticle.objects.order_by("article_id")),
     )
     # Bad filter input is dropped by the filter form (the page shows why) rather than failing the list.
-    return ExpertFilter(filters or {}, queryset=qs).qs
+    search = ExpertFilter(filters or None, queryset=qs)
+    if not getattr(user, "is_secretariat", False):
+        # A focal point sees one State; choosing among States means nothing to it.
+        del search.filters["nominating_state"]
+    return search
 
 
 def expert_get(*, user: User, pk: int) -> Expert:

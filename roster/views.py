@@ -12,10 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roster import services
-from roster.filters import ExpertFilter
 from roster.forms import CvTemplate, WithdrawForm
 from roster.models import Expert
-from roster.selectors import expert_duplicates_for, expert_get, expert_list
+from roster.selectors import expert_duplicates_for, expert_get, expert_search
 from roster.services import ExpertVersionConflict
 
 PAGE_SIZE = 25
@@ -32,17 +31,14 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
 @login_required
 @require_GET
 def expert_list_view(request: HttpRequest) -> HttpResponse:
-    experts = expert_list(user=request.user, filters=request.GET)
-    filter_form = ExpertFilter(request.GET or None, queryset=Expert.objects.none()).form
-    if not request.user.is_secretariat:
-        del filter_form.fields["nominating_state"]
-    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = expert_search(user=request.user, filters=request.GET)
+    page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "roster/expert_list.html",
-        {"page": page, "filter_form": filter_form, "query": query.urlencode(), "can_nominate": _may_nominate(request)},
+        {"page": page, "filter_form": search.form, "query": query.urlencode(), "can_nominate": _may_nominate(request)},
     )
 
 
