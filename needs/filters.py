@@ -12,21 +12,36 @@ from reference.models import Article, AssistanceType, Chapter, Country, Language
 # need citing three articles of a chapter is listed once without DISTINCT over the whole row.
 ArticleLink = Need.articles.through
 LanguageLink = Need.working_languages.through
+ANY = _("Any")
 
 
 class NeedFilter(FilterSet):
     state = ModelChoiceFilter(
-        label=_("State"), field_name="requesting_state", queryset=Country.objects.filter(uncac_status="party")
+        label=_("State"),
+        field_name="requesting_state",
+        queryset=Country.objects.filter(uncac_status="party"),
+        empty_label=ANY,
     )
     regional_group = ChoiceFilter(
-        label=_("Regional group"), field_name="requesting_state__regional_group", choices=RegionalGroup.choices
+        label=_("Regional group"),
+        field_name="requesting_state__regional_group",
+        choices=RegionalGroup.choices,
+        empty_label=ANY,
     )
-    chapter = ModelChoiceFilter(label=_("Chapter"), queryset=Chapter.objects.all(), method="filter_chapter")
-    article = ModelChoiceFilter(label=_("Article"), queryset=Article.objects.all(), method="filter_article")
-    assistance_type = ModelChoiceFilter(label=_("Type of assistance"), queryset=AssistanceType.objects.all())
-    language = ModelChoiceFilter(label=_("Working language"), queryset=Language.objects.all(), method="filter_language")
-    priority = ChoiceFilter(label=_("Priority"), choices=Need.Priority.choices)
-    status = ChoiceFilter(label=_("Status"), choices=Need.Status.choices)
+    chapter = ModelChoiceFilter(
+        label=_("Chapter"), queryset=Chapter.objects.all(), method="filter_chapter", empty_label=ANY
+    )
+    article = ModelChoiceFilter(
+        label=_("Article"), queryset=Article.objects.all(), method="filter_article", empty_label=ANY
+    )
+    assistance_type = ModelChoiceFilter(
+        label=_("Type of assistance"), queryset=AssistanceType.objects.all(), empty_label=ANY
+    )
+    language = ModelChoiceFilter(
+        label=_("Working language"), queryset=Language.objects.all(), method="filter_language", empty_label=ANY
+    )
+    priority = ChoiceFilter(label=_("Priority"), choices=Need.Priority.choices, empty_label=ANY)
+    status = ChoiceFilter(label=_("Status"), choices=Need.Status.choices, empty_label=ANY)
 
     class Meta:
         model = Need
