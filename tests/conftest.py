@@ -45,3 +45,25 @@ def cast(db, state_a, state_b) -> Cast:
         secretariat=SecretariatFactory(email="staff@secretariat.example.org"),
     )
 
+
+
+@pytest.fixture
+def run_manage(monkeypatch):
+    """Run `manage.py ARGS` as the shell would and return its exit status.
+
+    Django closes every database connection when a command run from the command line ends; the
+    test database must outlive it, so the closing is skipped here (only that, nothing else).
+    """
+    from django.core.management import execute_from_command_line
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def _run(*args: str) -> int:
+        try:
+            execute_from_command_line(["manage.py", *args])
+        except SystemExit as exit_status:
+            return int(exit_status.code or 0)
+        return 0
+
+    return _run

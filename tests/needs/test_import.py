@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import CommandError, call_command, execute_from_command_line
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -169,11 +169,9 @@ def test_a_focal_point_cannot_import():
     assert not Need.objects.exists()
 
 
-def test_the_command_exits_with_status_1_on_any_error(tmp_path, capsys):
+def test_the_command_exits_with_status_1_on_any_error(tmp_path, capsys, run_manage):
     path = _write(tmp_path, [_row(0), _row(1, country="ZZZ")])
-    with pytest.raises(SystemExit) as exit_status:
-        execute_from_command_line(["manage.py", "import_needs", str(path)])
-    assert exit_status.value.code == 1
+    assert run_manage("import_needs", str(path)) == 1
     err = capsys.readouterr().err
     assert "row 3, country: unknown ISO 3166 alpha-3 code 'ZZZ'" in err
     assert "1 error(s); nothing was imported." in err
