@@ -186,7 +186,7 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
     # Demo data carries no change history: it is regenerated, never edited by a person.
     Expert.objects.bulk_create(to_create, batch_size=1000)
     # Only rows that differ are rewritten, one plain UPDATE each: re-seeding 10,000 changed experts on SQLite
-    # took 44 s with bulk_update's CASE expressions and about 6 s this way (children included).
+    # took 44 s with bulk_update's CASE expressions and 3 to 6 s this way (children included).
     for external_id, values in generated:
         if external_id in existing and stored[external_id] != values["row"]:
             Expert.objects.filter(pk=existing[external_id]).update(**values["row"])

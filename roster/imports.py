@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from audit.services import audit_record
@@ -534,7 +534,11 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
     if to_update:
         fields = [*ROW_FIELDS, "consent_given_at", "consent_text_version", "last_confirmed_at", "status",
                   "revalidation_pending", "version", "updated_at"]
-        bulk_update_with_history(to_update, Expert, fields, batch_size=500, default_user=by)
+        # One plain UPDATE per changed expert: with bulk_update's CASE expressions, 1,000 changed rows took 6.2 s
+        # and 10,000 took 39 s on SQLite; this way 0.8 s and 10 s (benchmarks/roster_import.py).
+        for expert in to_update:
+            Expert.objects.filter(pk=expert.pk).update(**{name: getattr(expert, name) for name in fields})
+        Expert.history.bulk_history_create(to_update, batch_size=500, default_user=by)
 
     written = [plan for plan in planned if plan.action in ("create", "update")]
     expert_ids = [plan.existing.pk for plan in written]
