@@ -220,7 +220,9 @@ class _RowChecker:
     def choice(self, column: str, choices: Sequence[tuple[str, Any]]) -> str:
         value = self.row[column].lower()
         allowed = [code for code, _label in choices]
-        if value not in allowed:
+        if not value:
+            self.fail(column, _("required"))
+        elif value not in allowed:
             self.fail(column, _("'%(value)s' is not one of: %(allowed)s")
                       % {"value": self.row[column], "allowed": ", ".join(allowed)})
         return value
