@@ -80,16 +80,21 @@ def expert_from_confirmation_token(*, token: str) -> Expert | None:
 
 
 def confirmation_request(
-    *, expert: Expert, now: datetime | None = None, template: str = "roster/email/confirmation_request.txt"
+    *,
+    expert: Expert,
+    now: datetime | None = None,
+    template: str = "roster/email/confirmation_request.txt",
+    subject: str | None = None,
 ) -> None:
     """Issue a new link (voiding older ones) and mail it once the surrounding transaction commits."""
     expert.confirmation_requested_at = now or timezone.now()
     expert.save(update_fields=["confirmation_requested_at"])
     message = render_to_string(template, {"expert": expert, "link": confirmation_link(expert=expert)})
     recipient = expert.email
+    subject = subject or _("Please confirm your profile on the UNCAC expert roster")
     transaction.on_commit(
         lambda: send_mail(
-            subject=_("Please confirm your profile on the UNCAC expert roster"),
+            subject=subject,
             message=message,
             from_email=None,
             recipient_list=[recipient],

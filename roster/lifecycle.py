@@ -130,7 +130,10 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
         return run
 
     for expert in due:
-        confirmation_request(expert=expert, now=now, template="roster/email/update_reminder_expert.txt")
+        confirmation_request(
+            expert=expert, now=now, template="roster/email/update_reminder_expert.txt",
+            subject=_("Is your profile on the UNCAC expert roster still current?"),
+        )
         expert.last_reminder_at = now
         expert.save(update_fields=["last_reminder_at"])
         audit_record(

@@ -57,6 +57,7 @@ def test_reminder_mails_the_expert_a_new_link_and_the_states_focal_points(
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted([stale_expert.email, cast.owner.email, cast.colleague_same_state.email])
     expert_mail = next(message for message in mail.outbox if message.to == [stale_expert.email])
+    assert expert_mail.subject == "Is your profile on the UNCAC expert roster still current?"
     link = re.search(r"/expert/confirm/\S+/", expert_mail.body).group(0)
     token = link.split("/")[3]
     assert confirmation_token_check(token=token).expert == stale_expert
