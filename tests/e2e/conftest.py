@@ -45,6 +45,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS, "headless": True}
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Browser tests run against live_server in transactional tests, and Django empties every table
+    after each of them (serialized rollback does not restore the data here, pytest-django #1117), so
+    the reference data that migrations loaded is loaded again before each test when it is missing."""
+    from django.apps import apps
+
+    from reference.loading import load_reference_data
+    from reference.models import Country
+
+    if not Country.objects.exists():
+        load_reference_data(apps, None)
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url

@@ -13,7 +13,7 @@ from roster.consent import confirmation_request
 from roster.models import Expert
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_expert_confirms_consents_downloads_and_the_link_then_says_it_is_used(page, live_server):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from needs.models import Need
 from tests.factories import NeedFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_focal_point_records_a_need_sees_it_listed_and_cannot_open_another_states_need(
