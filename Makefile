@@ -17,12 +17,12 @@ $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
-	@mkdir -p var
 	@touch $@
 
 install: $(VENV)/.installed
 
 run: install
+	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --experts $(DEMO_EXPERTS) --needs $(DEMO_NEEDS) --seed $(DEMO_SEED)
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
