@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from roster import services
-from roster.duplicates import expert_possible_duplicates
+from roster.duplicates import expert_possible_duplicates_of
 from roster.forms import RequestChangesForm
 from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
 
@@ -106,10 +106,7 @@ class ExpertAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("possible duplicates"))
     def possible_duplicates(self, expert: Expert) -> str:
-        others = expert_possible_duplicates(
-            given_name=expert.given_name, family_name=expert.family_name,
-            nationality_id=expert.nationality_id, email=expert.email, exclude_pk=expert.pk,
-        )
+        others = expert_possible_duplicates_of(expert)
         if not others:
             return "—"
         return format_html_join(

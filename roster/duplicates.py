@@ -25,3 +25,14 @@ def expert_possible_duplicates(
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("pk")
+
+
+def expert_possible_duplicates_of(expert: Expert) -> QuerySet[Expert]:
+    """Possible duplicates of a record already saved (never the record itself)."""
+    return expert_possible_duplicates(
+        given_name=expert.given_name,
+        family_name=expert.family_name,
+        nationality_id=expert.nationality_id,
+        email=expert.email,
+        exclude_pk=expert.pk,
+    )

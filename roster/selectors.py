@@ -1,13 +1,12 @@
 """Reads of the roster, always scoped to what the person asking may see."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from roster.duplicates import expert_possible_duplicates
+from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import ExpertFilter
 from roster.models import Expert, ExpertArticle, ExpertLanguage
 
@@ -55,29 +54,14 @@ def expert_get(*, user: User, pk: int) -> Expert:
     return get_object_or_404(qs, pk=pk)
 
 
-@dataclass
-class DuplicateReport:
-    visible: list[Expert] = field(default_factory=list)
-    # Another State's record matches: said without a name, a link or a count, so nothing leaks.
-    elsewhere: bool = False
+def expert_duplicates_for(*, user: User, expert: Expert) -> list[Expert]:
+    """Possible duplicates of an expert among the records the user may open.
 
-    def __bool__(self) -> bool:
-        return bool(self.visible) or self.elsewhere
-
-
-def expert_duplicates_for(*, user: User, expert: Expert) -> DuplicateReport:
-    """Possible duplicates of an expert, split into those the user may open and the rest."""
-    candidates = list(
-        expert_possible_duplicates(
-            given_name=expert.given_name,
-            family_name=expert.family_name,
-            nationality_id=expert.nationality_id,
-            email=expert.email,
-            exclude_pk=expert.pk,
-        )
-    )
-    visible = [c for c in candidates if expert_may_see(user=user, expert=c)]
-    return DuplicateReport(visible=visible, elsewhere=len(visible) < len(candidates))
+    Whether another State nominated the same person is not a focal point's to learn, not even as a bare
+    "exists elsewhere" (it would tell anyone who types an e-mail address whether that person is on the
+    roster); the nomination's audit row keeps every match, and the secretariat sees them all.
+    """
+    return list(expert_possible_duplicates_of(expert).filter(pk__in=expert_visible(user=user).values("pk")))
 
 
 def expert_may_see(*, user: User, expert: Expert) -> bool:

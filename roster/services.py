@@ -19,7 +19,7 @@ from accounts.models import User
 from audit.services import audit_record
 from reference.models import Country
 from roster.consent import confirmation_request
-from roster.duplicates import expert_name_key, expert_possible_duplicates
+from roster.duplicates import expert_name_key, expert_possible_duplicates_of
 from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
 from roster.selectors import expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
@@ -157,15 +157,7 @@ def _store_cv(*, expert: Expert, cv: UploadedFile, kind: CvKind) -> None:
 
 
 def _duplicate_ids(*, expert: Expert) -> list[int]:
-    return list(
-        expert_possible_duplicates(
-            given_name=expert.given_name,
-            family_name=expert.family_name,
-            nationality_id=expert.nationality_id,
-            email=expert.email,
-            exclude_pk=expert.pk,
-        ).values_list("pk", flat=True)
-    )
+    return list(expert_possible_duplicates_of(expert).values_list("pk", flat=True))
 
 
 @transaction.atomic
