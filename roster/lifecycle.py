@@ -245,6 +245,9 @@ ERASED_TEXT_FIELDS = [
     "cv_original_name", "cv_content_type",
 ]
 
+# Keys of an expert's audit rows that hold free text about the person (see services: withdraw, request changes, reject).
+ERASED_AUDIT_DETAILS = {"reason", "message"}
+
 
 def _erased_family_name(pk: int) -> str:
     # A neutral pseudonym keeps lists and audit lines readable without pointing at anyone.
@@ -283,9 +286,14 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     Education.objects.filter(expert=expert).delete()
     # The history must not keep what the record no longer holds.
     history.update(**dict.fromkeys(ERASED_TEXT_FIELDS, ""), family_name=pseudonym, cv_file="")
-    AuditEvent.objects.filter(target_type=expert._meta.label_lower, target_id=str(expert.pk)).update(
-        target_repr=str(expert)
-    )
+    events = AuditEvent.objects.filter(target_type=expert._meta.label_lower, target_id=str(expert.pk))
+    # Free text written about the person (a withdrawal reason, the secretariat's messages) goes as well; who did
+    # what and when stays, so the trail still accounts for every decision.
+    for event in events.only("pk", "details"):
+        if isinstance(event.details, dict) and ERASED_AUDIT_DETAILS & event.details.keys():
+            event.details = {key: "" if key in ERASED_AUDIT_DETAILS else value for key, value in event.details.items()}
+            event.save(update_fields=["details"])
+    events.update(target_repr=str(expert))
     audit_record(actor=by, action="expert.erase", target=expert, details={"by": "expert" if by is None else "user"})
 
     storage = Expert._meta.get_field("cv_file").storage

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from roster import services
 from roster.consent import (
     CONSENT_TEXT_VERSION,
     LinkProblem,
@@ -325,6 +326,19 @@ def test_erasure_from_the_page_anonymises_keeps_aggregates_and_ends_the_session(
     assert client.get(PROFILE).status_code == 404
     assert client.get(reverse("expert_self:erased")).status_code == 200
     assert Client().get(link).status_code == 410
+
+
+def test_erasure_blanks_free_text_about_the_person_in_the_audit_trail(cast, with_cv):
+    expert, _link = with_cv
+    services.expert_request_changes(expert=expert, by=cast.secretariat, message="Ms Kamau: add your posts.")
+    services.expert_withdraw(expert=expert, by=cast.secretariat, reason="Kamau is on medical leave")
+    expert_erase(expert=expert, by=None)
+    events = AuditEvent.objects.filter(target_id=str(expert.pk))
+    assert {"expert.request_changes", "expert.withdraw"} <= set(events.values_list("action", flat=True))
+    for event in events:
+        assert "Kamau" not in json.dumps(event.details), event.action
+    withdrawal = events.get(action="expert.withdraw")
+    assert withdrawal.actor == cast.secretariat and withdrawal.details["from"] == Expert.Status.CHANGES_REQUESTED
 
 
 def test_erasure_needs_the_box_ticked(with_cv):
