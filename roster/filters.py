@@ -43,6 +43,10 @@ class ExpertFilter(django_filters.FilterSet):
         choices=[("remote", _("Remote work")), ("on_site", _("On-site missions"))],
         method="filter_mode",
     )
+    stale = django_filters.BooleanFilter(
+        label=_("Stale (not confirmed in time)"), field_name="is_stale",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Expert

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import ExpertFilter
+from roster.lifecycle import expert_with_staleness
 from roster.models import Expert, ExpertArticle, ExpertLanguage
 
 
@@ -29,7 +30,8 @@ def expert_list(*, user: User, filters: Mapping[str, object] | None = None) -> Q
 
 def expert_search(*, user: User, filters: Mapping[str, object] | None = None) -> ExpertFilter:
     """The bound filter set over what the user may see: its `.qs` gives the rows, its `.form` the search form."""
-    qs = expert_visible(user=user).select_related("nationality", "nominating_state").prefetch_related(
+    qs = expert_with_staleness(expert_visible(user=user)).select_related("nationality", "nominating_state")
+    qs = qs.prefetch_related(
         Prefetch("languages", queryset=ExpertLanguage.objects.order_by("-level", "language_id")),
         Prefetch("expertise", queryset=ExpertArticle.objects.order_by("article_id")),
     )
@@ -43,7 +45,9 @@ def expert_search(*, user: User, filters: Mapping[str, object] | None = None) ->
 
 def expert_get(*, user: User, pk: int) -> Expert:
     """One full record, or 404 when it is absent or not the user's to see (the two look alike)."""
-    qs = expert_visible(user=user).select_related("nationality", "nominating_state", "created_by").prefetch_related(
+    qs = expert_with_staleness(expert_visible(user=user))
+    qs = qs.select_related("nationality", "nominating_state", "created_by")
+    qs = qs.prefetch_related(
         Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")),
         Prefetch("expertise", queryset=ExpertArticle.objects.select_related("article__chapter")),
         "employment",

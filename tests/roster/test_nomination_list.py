@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from roster.models import Expert
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country
@@ -131,3 +132,18 @@ def test_bad_filter_input_is_shown_and_the_list_still_answers(cast):
     assert response.status_code == 200
     assert "Some filters could not be used" in response.content.decode()
     assert _names(response) == {"Kenyan"}
+
+
+def test_a_profile_not_confirmed_for_twelve_months_is_flagged_stale_in_the_list_and_on_its_page(cast):
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    stale = ExpertFactory(family_name="Forgotten", last_confirmed_at=long_ago)
+    ExpertFactory(family_name="Fresh")
+    client = cast.client_for("owner")
+    rows = {e.family_name: e.is_stale for e in client.get(reverse("roster:expert_list")).context["page"].object_list}
+    assert rows == {"Forgotten": True, "Fresh": False}
+    assert _names(client.get(reverse("roster:expert_list"), {"stale": "true"})) == {"Forgotten"}
+    assert _names(client.get(reverse("roster:expert_list"), {"stale": "false"})) == {"Fresh"}
+    body = client.get(reverse("roster:expert_detail", args=[stale.pk])).content.decode()
+    assert f"Stale: not confirmed as current since {long_ago:%Y-%m-%d}" in body
+    client.post(reverse("roster:expert_confirm", args=[stale.pk]))
+    assert "Stale:" not in client.get(reverse("roster:expert_detail", args=[stale.pk])).content.decode()
