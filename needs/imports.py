@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from needs.models import Need
-from needs.services import _apply_changes, _need_insert
+from needs.models import NEED_HISTORY, Need
+from needs.services import _apply_changes, _check_relations
 from reference.models import Article, AssistanceType, Country, Language
 
 COLUMNS = (
@@ -37,6 +37,9 @@ MAX_ROWS = 20_000
 EXTERNAL_ID_MAX = Need._meta.get_field("external_id").max_length
 TITLE_MAX = Need._meta.get_field("title").max_length
 REFERENCE_MAX = Need._meta.get_field("source_reference").max_length
+BATCH = 500
+ArticleLink = Need.articles.through
+LanguageLink = Need.working_languages.through
 
 
 @dataclass(frozen=True)
@@ -286,21 +289,81 @@ def _write(result: NeedImportResult, *, by: User | None) -> None:
         [plan.need.pk for plan in result.planned if plan.action == "update" and plan.need is not None]
     )
     for plan in result.planned:
+        if plan.action == "update" and plan.need is not None:
+            plan.need = locked[plan.need.pk]
+            try:
+                _apply_changes(need=plan.need, by=by, data=plan.values)
+            except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
+                raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(exc.messages))) from exc
+    _insert_all([plan for plan in result.planned if plan.action == "create"], by=by)
+
+
+# The fields the model's CheckConstraints read; rows alike in these pass or fail them alike, so the
+# constraints are checked once per distinct combination instead of once per row (each check is a
+# query). The title constraint (not empty) is also the field's blank=False, checked for every row.
+CONSTRAINT_FIELDS = (
+    "priority", "source", "status", "review_cycle", "remote", "on_site", "desired_from", "desired_until", "version",
+)
+
+
+def _insert_all(plans: Sequence[PlannedNeed], *, by: User | None) -> None:
+    """Insert the new needs with a few bulk queries per 500 rows instead of some forty per row.
+
+    Every row is validated like a single insert (fields, relations, uniqueness of external_id, the
+    database constraints) and receives the same single history row, with its articles and languages.
+    """
+    if not plans:
+        return
+    needs: list[Need] = []
+    checked_shapes: set[tuple[Any, ...]] = set()
+    for plan in plans:
         values = dict(plan.values)
+        articles, languages = values.pop("articles"), values.pop("working_languages")
+        need = Need(created_by=by, **values)
         try:
-            if plan.action == "create":
-                plan.need = _need_insert(
-                    by=by,
-                    requesting_state=values.pop("requesting_state"),
-                    articles=values.pop("articles"),
-                    working_languages=values.pop("working_languages"),
-                    fields=values,
-                )
-            elif plan.action == "update" and plan.need is not None:
-                plan.need = locked[plan.need.pk]
-                _apply_changes(need=plan.need, by=by, data=values)
-        except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
+            _check_relations(articles=articles, working_languages=languages)
+            # The related rows come from the lookups just read; the external_id is checked for the whole file below.
+            need.full_clean(
+                exclude=["requesting_state", "assistance_type", "created_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            shape = tuple(getattr(need, name) for name in CONSTRAINT_FIELDS)
+            if shape not in checked_shapes:
+                need.validate_constraints()
+                checked_shapes.add(shape)
+        except ValidationError as exc:
             raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(exc.messages))) from exc
+        need._history_user = by
+        plan.need = need
+        needs.append(need)
+    # Recorded by someone else since the check: refuse the file, as a single insert would.
+    taken = set(Need.objects.filter(external_id__in=[need.external_id for need in needs])
+                .values_list("external_id", flat=True))
+    for plan in plans:
+        if plan.external_id in taken:
+            error = plan.need.unique_error_message(Need, ("external_id",))
+            raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(error.messages)))
+    Need.objects.bulk_create(needs, batch_size=BATCH)
+    article_links = ArticleLink.objects.bulk_create(
+        [ArticleLink(need_id=need.pk, article_id=article.pk)
+         for need, plan in zip(needs, plans, strict=True) for article in plan.values["articles"]],
+        batch_size=BATCH,
+    )
+    language_links = LanguageLink.objects.bulk_create(
+        [LanguageLink(need_id=need.pk, language_id=language.pk)
+         for need, plan in zip(needs, plans, strict=True) for language in plan.values["working_languages"]],
+        batch_size=BATCH,
+    )
+    history = {row.id: row for row in Need.history.bulk_history_create(needs, batch_size=BATCH, default_user=by)}
+    for field_name, links, target in (("articles", article_links, "article_id"),
+                                      ("working_languages", language_links, "language_id")):
+        history_link = NEED_HISTORY.m2m_models[Need._meta.get_field(field_name)]
+        history_link.objects.bulk_create(
+            [history_link(history_id=history[link.need_id].history_id, id=link.id, need_id=link.need_id,
+                          **{target: getattr(link, target)}) for link in links],
+            batch_size=BATCH,
+        )
 
 
 @transaction.atomic

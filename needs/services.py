@@ -129,48 +129,29 @@ def need_create(
     """Record a need; a focal point records only for its own State (by=None is the command line)."""
     if by is not None and not need_may_record(user=by, requesting_state=requesting_state):
         raise PermissionDenied
-    need = _need_insert(
-        by=by,
-        requesting_state=requesting_state,
-        articles=articles,
-        working_languages=working_languages,
-        fields={
-            "assistance_type": assistance_type,
-            "title": title,
-            "priority": priority,
-            "description": description,
-            "source": source,
-            "source_reference": source_reference,
-            "review_cycle": review_cycle,
-            "remote": remote,
-            "on_site": on_site,
-            "desired_from": desired_from,
-            "desired_until": desired_until,
-            "external_id": external_id,
-        },
-    )
-    audit_record(actor=by, action="need.create", target=need, details=_snapshot(need))
-    return need
-
-
-def _need_insert(
-    *,
-    by: User | None,
-    requesting_state: Country,
-    articles: Collection[Article],
-    working_languages: Collection[Language],
-    fields: Mapping[str, Any],
-) -> Need:
-    """The insert itself, for need_create and the bulk import (which audits once per file)."""
     _check_relations(articles=articles, working_languages=working_languages)
-    need = Need(requesting_state=requesting_state, created_by=by, **fields)
-    need.title = need.title.strip()
-    need.external_id = need.external_id or None
+    need = Need(
+        requesting_state=requesting_state,
+        created_by=by,
+        assistance_type=assistance_type,
+        title=title.strip(),
+        priority=priority,
+        description=description,
+        source=source,
+        source_reference=source_reference,
+        review_cycle=review_cycle,
+        remote=remote,
+        on_site=on_site,
+        desired_from=desired_from,
+        desired_until=desired_until,
+        external_id=external_id or None,
+    )
     need.full_clean()
     with _one_history_row(need, by=by, history_type="+"):
         need.save()
         need.articles.set(articles)
         need.working_languages.set(working_languages)
+    audit_record(actor=by, action="need.create", target=need, details=_snapshot(need))
     return need
 
 

@@ -270,3 +270,67 @@ def test_a_need_recorded_by_someone_else_between_check_and_write_fails_the_whole
     ]
     assert list(Need.objects.values_list("title", flat=True)) == ["Recorded meanwhile"]
     assert not AuditEvent.objects.filter(action="need.import").exists()
+
+
+# --- the bulk insert: validated like a single insert, in a bounded number of queries ---
+
+
+def test_an_imported_need_has_one_history_row_with_its_articles_languages_and_importer(cast):
+    need_import(csv_text=_csv_text([_row(0, articles="46;48;52", languages="fr;en")]), by=cast.secretariat)
+    need = Need.objects.get()
+    [history] = need.history.all()
+    assert history.history_type == "+" and history.history_user == cast.secretariat and history.version == 1
+    assert sorted(history.articles.values_list("article_id", flat=True)) == [46, 48, 52]
+    assert sorted(history.working_languages.values_list("language_id", flat=True)) == ["en", "fr"]
+    assert sorted(need.articles.values_list("pk", flat=True)) == [46, 48, 52]
+    assert need.created_by == cast.secretariat and need.created_at is not None
+
+
+def test_creating_needs_by_import_makes_the_same_number_of_queries_for_10_or_120_rows(
+    django_assert_max_num_queries,
+):
+    performed = []
+    for start, count in ((0, 10), (10, 120)):
+        # Lookups, existing ids, the constraints once per distinct shape (8 checks in savepoints), six inserts.
+        with django_assert_max_num_queries(45) as captured:
+            result = need_import(csv_text=_csv_text([_row(i) for i in range(start, start + count)]), by=None)
+        assert result.written and result.created == count
+        performed.append(len(captured))
+    assert performed[0] == performed[1]
+    assert Need.objects.count() == 130
+
+
+def test_the_database_constraints_are_still_checked_for_imported_rows(monkeypatch):
+    import needs.imports
+
+    check = needs.imports._check_row
+
+    def check_but_let_cycle_zero_through(number, row, lookups):
+        values, errors = check(number, row, lookups)
+        if number == 4:
+            values["review_cycle"] = 0
+        return values, errors
+
+    monkeypatch.setattr(needs.imports, "_check_row", check_but_let_cycle_zero_through)
+    result = need_import(csv_text=_csv_text([_row(i) for i in range(5)]), by=None)
+    assert [(error.row, error.column) for error in result.errors] == [(4, "row")]
+    assert "need_review_cycle_positive" in result.errors[0].message
+    assert not result.written and not Need.objects.exists()
+
+
+def test_the_constraint_shape_covers_every_field_the_constraints_read():
+    from django.db.models import CheckConstraint, F, Q
+
+    from needs.imports import CONSTRAINT_FIELDS
+
+    def fields(node) -> set[str]:
+        if isinstance(node, Q):
+            return set().union(*(fields(child) for child in node.children))
+        if isinstance(node, tuple):
+            lookup, value = node
+            return {lookup.split("__")[0]} | ({value.name} if isinstance(value, F) else set())
+        return set()
+
+    read = set().union(*(fields(c.condition) for c in Need._meta.constraints if isinstance(c, CheckConstraint)))
+    # The title's constraint (not empty) is its blank=False, validated row by row.
+    assert read - {"title"} <= set(CONSTRAINT_FIELDS)
