@@ -54,6 +54,18 @@ class NeedAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Need | None = None) -> bool:
         return False
 
+    # simple_history's page of a past version saves a posted form with only view permission: it would
+    # rewrite the need (State, status, anything) with no audit row, no version and no lifecycle check.
+    def revert_disabled(self, request: HttpRequest, obj: Need | None = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_urls(self) -> list[URLPattern]:
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="needs_need_import"),
