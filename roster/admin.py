@@ -127,6 +127,17 @@ class ExpertAdmin(SimpleHistoryAdmin):
                 services.expert_record_opened(expert=expert, by=request.user)
         return response
 
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # A past version is a full record too: opening it is audited like opening the current one.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            expert = self.get_object(request, object_id)
+            if expert is not None:
+                services.expert_record_opened(expert=expert, by=request.user, version_id=int(version_id))
+        return response
+
     def _decide(self, request: HttpRequest, queryset: QuerySet[Expert], decide, done: str) -> None:
         succeeded, refused = 0, []
         for expert in queryset:

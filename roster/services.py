@@ -327,10 +327,11 @@ def expert_reject(*, expert: Expert, by: User, message: str = "") -> Expert:
 
 
 @transaction.atomic
-def expert_record_opened(*, expert: Expert, by: User) -> None:
-    """The secretariat sees everything, so each opening of a full record is written down."""
+def expert_record_opened(*, expert: Expert, by: User, version_id: int | None = None) -> None:
+    """The secretariat sees everything, so each opening of a full record (or of a past version) is written down."""
     if getattr(by, "is_secretariat", False):
-        audit_record(actor=by, action="expert.view", target=expert)
+        details = {"history_id": version_id} if version_id is not None else None
+        audit_record(actor=by, action="expert.view", target=expert, details=details)
 
 
 @transaction.atomic

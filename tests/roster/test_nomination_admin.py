@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from roster import services
 from roster.models import Expert
 from tests.factories import ExpertFactory, country
 
@@ -100,3 +101,14 @@ def test_the_changelist_makes_the_same_queries_for_3_or_30_experts(cast, django_
         ExpertFactory()
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(CHANGELIST))
+
+
+def test_opening_a_past_version_in_the_admin_is_audited_too(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    services.expert_validate(expert=expert, by=cast.secretariat)
+    first = expert.history.order_by("history_id").first()
+    url = reverse("admin:roster_expert_simple_history", args=[expert.pk, first.history_id])
+    response = cast.client_for("secretariat").get(url)
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="expert.view", target_id=str(expert.pk))
+    assert event.actor == cast.secretariat and event.details == {"history_id": first.history_id}
