@@ -428,12 +428,13 @@ def expert_import(
         current = existing.get(plan.external_id)
         if current is None:
             continue
-        if current.erased_at is not None:
-            result.errors.append(ImportIssue(plan.row, "external_id", _(
-                "this expert asked for their personal data to be erased; remove the row")))
-        elif own_state and current.nominating_state_id != own_state:
+        # The State check comes first: what became of another State's record is not a focal point's to learn.
+        if own_state and current.nominating_state_id != own_state:
             result.errors.append(ImportIssue(plan.row, "external_id", _(
                 "this identifier is already used by a record that is not of your State")))
+        elif current.erased_at is not None:
+            result.errors.append(ImportIssue(plan.row, "external_id", _(
+                "this expert asked for their personal data to be erased; remove the row")))
         plan.existing = current
     if result.errors:
         result.planned = []

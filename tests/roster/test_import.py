@@ -279,6 +279,14 @@ def test_a_focal_point_cannot_touch_another_states_record_by_external_id(cast, c
     assert "row 2, external_id: this identifier is already used by a record that is not of your State" in err
 
 
+def test_a_focal_point_is_not_told_that_another_states_record_was_erased(cast, csv_file):
+    from roster.lifecycle import expert_erase
+
+    expert_erase(expert=ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA"), by=None)
+    err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    assert err.strip() == "row 2, external_id: this identifier is already used by a record that is not of your State"
+
+
 def test_a_focal_point_is_not_told_of_another_states_duplicates(cast, csv_file):
     other = ExpertFactory(nominating_state_id="FRA", email="expert1@import.example.org")
     out, _err = run_command(csv_file([good_row(1)]), "--by", cast.owner.email)
