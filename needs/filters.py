@@ -19,7 +19,8 @@ class NeedFilter(FilterSet):
     state = ModelChoiceFilter(
         label=_("State"),
         field_name="requesting_state",
-        queryset=Country.objects.filter(uncac_status="party"),
+        # Every State the secretariat may record a need for, signatories and non-parties included.
+        queryset=Country.objects.order_by("name"),
         empty_label=ANY,
     )
     regional_group = ChoiceFilter(

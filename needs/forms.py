@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -51,7 +52,8 @@ class NeedForm(forms.ModelForm):
         else:
             del self.fields["requesting_state"]
         self.fields["articles"].queryset = Article.objects.select_related("chapter")
-        self.fields["review_cycle"].min_value = 1
+        # Setting min_value after the field is built adds no validator; a 0 reached the database constraint.
+        self.fields["review_cycle"].validators.append(MinValueValidator(1))
         self.fields["review_cycle"].widget.attrs["min"] = 1
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

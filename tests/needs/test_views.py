@@ -243,3 +243,19 @@ def test_the_export_makes_a_bounded_number_of_queries(cast, django_assert_max_nu
         assert len(rows) == (3 if count == 3 else 33)
         performed.append(len(captured))
     assert performed[0] == performed[1]
+
+
+def test_a_review_cycle_below_one_is_a_field_error_not_a_constraint_message(cast):
+    response = cast.client_for("owner").post(reverse("needs:need_create"), {**FORM, "review_cycle": "0"})
+    body = response.content.decode()
+    assert response.status_code == 200 and not Need.objects.exists()
+    assert "Ensure this value is greater than or equal to 1." in body
+    assert "Constraint" not in body and "need_review_cycle_positive" not in body
+
+
+def test_the_secretariat_filters_by_a_state_that_is_not_a_party(cast):
+    syria = NeedFactory(requesting_state=country("SYR"), title="Need of a signatory State")
+    NeedFactory(title="Need of Kenya")
+    response = cast.client_for("secretariat").get(reverse("needs:need_list"), {"state": "SYR"})
+    assert not response.context["filter_form"].errors
+    assert [need.pk for need in response.context["page"].object_list] == [syria.pk]
