@@ -1,8 +1,9 @@
 """Writes of the nomination workflow: each one checks who acts, changes one expert, and audits it.
 
 draft -> submitted -> active, or changes_requested (with the secretariat's message) or rejected;
-active/inactive/submitted/draft -> withdrawn. Every accepted change increments `version`, which is
-what lets a second save over a stale form be refused instead of silently overwriting the first.
+active/inactive/submitted/draft -> withdrawn; inactive -> submitted, back through validation. Every accepted
+change increments `version`, which is what lets a second save over a stale form be refused instead of
+silently overwriting the first.
 """
 
 from collections.abc import Mapping, Sequence
@@ -33,7 +34,8 @@ PROFILE_FIELDS = (
     "on_site",
 )
 EDITABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE}
-SUBMITTABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
+# An inactive profile (retired as stale) comes back only through the secretariat's validation again.
+SUBMITTABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.INACTIVE}
 WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE, Status.INACTIVE}
 CONFIRMABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE, Status.INACTIVE}
 
@@ -231,7 +233,9 @@ def expert_submit(*, expert: Expert, by: User) -> Expert:
     _ensure_may_manage(expert=expert, user=by)
     current = _locked(expert=expert)
     if current.status not in SUBMITTABLE:
-        raise ValidationError(_("Only a draft or a profile with changes requested can be submitted."))
+        raise ValidationError(
+            _("Only a draft, a profile with changes requested or an inactive profile can be submitted.")
+        )
     if not current.languages.exists() or not current.expertise.exists():
         raise ValidationError(
             _("Add at least one language and one UNCAC article before submitting the nomination.")

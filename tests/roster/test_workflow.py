@@ -106,6 +106,17 @@ def test_the_full_path_draft_submitted_active(cast):
     assert _actions(expert) == ["expert.submit", "expert.validate"]
 
 
+def test_an_inactive_profile_comes_back_through_submission_and_validation(cast):
+    # Retired as stale, then confirmed by its State: without this path it could never be active again.
+    expert = _expert(S.INACTIVE)
+    expert = services.expert_confirm_current(expert=expert, by=cast.owner)
+    expert = services.expert_submit(expert=expert, by=cast.owner)
+    assert expert.status == S.SUBMITTED
+    expert = services.expert_validate(expert=expert, by=cast.secretariat)
+    assert expert.status == S.ACTIVE
+    assert _actions(expert) == ["expert.confirm_current", "expert.submit", "expert.validate"]
+
+
 def test_changes_requested_carries_the_message_and_can_be_resubmitted(cast):
     expert = _expert(S.SUBMITTED)
     expert = services.expert_request_changes(expert=expert, by=cast.secretariat, message="Add the LL.M. year.")
