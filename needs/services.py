@@ -57,12 +57,16 @@ def need_may_edit(*, need: Need, user: User) -> bool:
     return user.is_focal_point and user.state_id == need.requesting_state_id and need.status == Status.OPEN
 
 
+def _may_act_on(*, need: Need, user: User) -> bool:
+    return user.is_secretariat or (user.is_focal_point and user.state_id == need.requesting_state_id)
+
+
 def need_status_choices(*, need: Need, user: User) -> list[str]:
     """The statuses this user may move this need to now, in lifecycle order."""
+    if not _may_act_on(need=need, user=user):
+        return []
     allowed = TRANSITIONS[need.status]
     if not user.is_secretariat:
-        if not (user.is_focal_point and user.state_id == need.requesting_state_id):
-            return []
         allowed = allowed & FOCAL_POINT_TRANSITIONS
     return [value for value in Status.values if value in allowed]
 
@@ -220,7 +224,12 @@ def need_update(*, need: Need, by: User, data: Mapping[str, Any], expected_versi
 @transaction.atomic
 def need_set_status(*, need: Need, by: User, status: str, expected_version: int | None = None) -> Need:
     """Move a need along its lifecycle; an illegal move is a ValidationError, a forbidden one a 403."""
+    # Another State's focal point learns nothing, not even the need's status or version, from the refusal.
+    if not _may_act_on(need=need, user=by):
+        raise PermissionDenied
     current = _locked(need, expected_version=expected_version)
+    if not _may_act_on(need=current, user=by):
+        raise PermissionDenied
     if status not in Status.values or status not in TRANSITIONS[current.status]:
         raise ValidationError(
             _("A need that is %(current)s cannot become %(target)s.")

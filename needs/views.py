@@ -17,7 +17,6 @@ from needs.selectors import need_get, need_list
 from needs.services import (
     need_create,
     need_may_edit,
-    need_may_record,
     need_set_status,
     need_status_choices,
     need_update,
@@ -147,8 +146,6 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
         data = form.service_data()
         # A focal point's need is its own State's, whatever the request says.
         state = data.pop("requesting_state") if user.is_secretariat else user.state
-        if not need_may_record(user=user, requesting_state=state):
-            raise PermissionDenied
         try:
             need = need_create(by=user, requesting_state=state, **data)
         except ValidationError as error:

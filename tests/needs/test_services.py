@@ -165,3 +165,11 @@ def test_external_ids_are_unique_but_may_be_absent():
     NeedFactory(external_id="IRG-1")
     with pytest.raises(IntegrityError), transaction.atomic():
         NeedFactory(external_id="IRG-1")
+
+
+@pytest.mark.parametrize("target, version", [("addressed", None), ("cancelled", None), ("cancelled", 7)])
+def test_another_states_focal_point_learns_nothing_from_a_refused_status_change(cast, need_a, target, version):
+    with pytest.raises(PermissionDenied):
+        need_set_status(need=need_a, by=cast.focal_point_other_state, status=target, expected_version=version)
+    need_a.refresh_from_db()
+    assert need_a.status == "open" and not AuditEvent.objects.filter(action="need.status").exists()
