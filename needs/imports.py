@@ -38,6 +38,7 @@ EXTERNAL_ID_MAX = Need._meta.get_field("external_id").max_length
 TITLE_MAX = Need._meta.get_field("title").max_length
 REFERENCE_MAX = Need._meta.get_field("source_reference").max_length
 BATCH = 500
+CLOSED = (Need.Status.ADDRESSED, Need.Status.CANCELLED)
 ArticleLink = Need.articles.through
 LanguageLink = Need.working_languages.through
 
@@ -62,6 +63,7 @@ class PlannedNeed:
     values: dict[str, Any]
     need: Need | None = None
     changed_fields: list[str] = field(default_factory=list)
+    changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -256,6 +258,13 @@ def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResul
             result.planned.append(PlannedNeed(number, values["external_id"], "create", values))
             continue
         changed = _changed_fields(need, values)
+        if changed and need.status in CLOSED:
+            # The portal refuses to change an addressed or cancelled need; so does the import.
+            message = _("%(id)r is a need that is %(status)s; a closed need is not changed (differs in %(fields)s)")
+            status = need.get_status_display().lower()
+            result.errors.append(ImportIssue(number, "external_id", message % {
+                "id": values["external_id"], "status": status, "fields": ", ".join(changed)}))
+            continue
         result.planned.append(
             PlannedNeed(number, values["external_id"], "update" if changed else "unchanged", values, need, changed)
         )
@@ -291,8 +300,11 @@ def _write(result: NeedImportResult, *, by: User | None) -> None:
     for plan in result.planned:
         if plan.action == "update" and plan.need is not None:
             plan.need = locked[plan.need.pk]
+            if plan.need.status in CLOSED:  # closed since the check
+                raise _RowRefused(ImportIssue(plan.row, "external_id", _("%(id)r is a need that is %(status)s") % {
+                    "id": plan.external_id, "status": plan.need.get_status_display().lower()}))
             try:
-                _apply_changes(need=plan.need, by=by, data=plan.values)
+                plan.changes = _apply_changes(need=plan.need, by=by, data=plan.values)
             except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
                 raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(exc.messages))) from exc
     _insert_all([plan for plan in result.planned if plan.action == "create"], by=by)
@@ -405,6 +417,7 @@ def need_import(
         details={
             "created": [plan.external_id for plan in result.planned if plan.action == "create"],
             "updated": [plan.external_id for plan in result.planned if plan.action == "update"],
+            "changes": {plan.external_id: plan.changes for plan in result.planned if plan.changes},
             "unchanged": result.unchanged,
         },
     )

@@ -334,3 +334,31 @@ def test_the_constraint_shape_covers_every_field_the_constraints_read():
     read = set().union(*(fields(c.condition) for c in Need._meta.constraints if isinstance(c, CheckConstraint)))
     # The title's constraint (not empty) is its blank=False, validated row by row.
     assert read - {"title"} <= set(CONSTRAINT_FIELDS)
+
+
+def test_an_import_does_not_rewrite_a_closed_need_but_may_repeat_it_unchanged(tmp_path):
+    need_import(csv_text=_csv_text([_row(0), _row(1)]), by=None)
+    Need.objects.filter(external_id="IRG-00000").update(status="addressed")
+    Need.objects.filter(external_id="IRG-00001").update(status="cancelled")
+    again = need_import(csv_text=_csv_text([_row(0), _row(1)]), by=None)
+    assert again.ok and again.unchanged == 2
+    changed = need_import(csv_text=_csv_text([_row(0, priority="low"), _row(1, articles="52")]), by=None)
+    assert [str(error) for error in changed.errors] == [
+        "row 2, external_id: 'IRG-00000' is a need that is addressed; a closed need is not changed "
+        "(differs in priority)",
+        "row 3, external_id: 'IRG-00001' is a need that is cancelled; a closed need is not changed "
+        "(differs in articles)",
+    ]
+    assert not changed.written
+    assert Need.objects.get(external_id="IRG-00000").priority == "high"
+    assert Need.objects.filter(version=1).count() == 2
+
+
+def test_the_import_audit_row_says_what_changed_in_each_updated_need():
+    need_import(csv_text=_csv_text([_row(0), _row(1)]), by=None)
+    need_import(csv_text=_csv_text([_row(0), _row(1, priority="low", languages="es")]), by=None)
+    details = AuditEvent.objects.filter(action="need.import").latest("id").details
+    assert details["updated"] == ["IRG-00001"]
+    assert details["changes"] == {
+        "IRG-00001": {"priority": ["high", "low"], "working_languages": [["en", "fr"], ["es"]]}
+    }
