@@ -4,8 +4,6 @@ All or nothing: every row is checked before anything is written, so one bad row 
 leaves the register exactly as it was, and the report names every bad row.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +16,7 @@ from accounts.models import User
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from needs.services import _apply_changes, _check_relations
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
 from reference.models import Article, AssistanceType, Country, Language
 
 COLUMNS = (
@@ -43,16 +42,6 @@ ArticleLink = Need.articles.through
 LanguageLink = Need.working_languages.through
 
 
-@dataclass(frozen=True)
-class ImportIssue:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
-
-
 @dataclass
 class PlannedNeed:
     """One valid row and what importing it will do: create, update or leave unchanged."""
@@ -67,29 +56,8 @@ class PlannedNeed:
 
 
 @dataclass
-class NeedImportResult:
-    errors: list[ImportIssue] = field(default_factory=list)
+class NeedImportResult(ImportOutcome):
     planned: list[PlannedNeed] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for plan in self.planned if plan.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("create")
-
-    @property
-    def updated(self) -> int:
-        return self.count("update")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 class _Lookups:
@@ -181,51 +149,6 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
     else:
         values["review_cycle"] = int(cycle)
     return values, errors
-
-
-def _read(csv_text: str) -> tuple[list[tuple[int, dict[str, str]]], list[ImportIssue]]:
-    reader = csv.reader(io.StringIO(csv_text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        return [], [ImportIssue(1, "header", _("the file is empty"))]
-    except csv.Error as exc:
-        return [], [ImportIssue(1, "header", str(exc))]
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append(_("missing column(s) %(names)s") % {"names": ", ".join(missing)})
-    if unknown:
-        problems.append(_("unknown column(s) %(names)s") % {"names": ", ".join(unknown)})
-    if repeated:
-        problems.append(_("repeated column(s) %(names)s") % {"names": ", ".join(repeated)})
-    if problems:
-        expected = ",".join(COLUMNS)
-        return [], [ImportIssue(1, "header", "; ".join(problems) + _(" (expected %(cols)s)") % {"cols": expected})]
-    rows: list[tuple[int, dict[str, str]]] = []
-    errors: list[ImportIssue] = []
-    number = 1
-    try:
-        for record in reader:
-            number += 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                errors.append(
-                    ImportIssue(
-                        number, "row", _("%(got)d fields where the header has %(want)d") % {
-                            "got": len(record), "want": len(header)},
-                    )
-                )
-                continue
-            rows.append((number, dict(zip(header, record, strict=True))))
-    except csv.Error as exc:
-        errors.append(ImportIssue(number + 1, "row", str(exc)))
-    if len(rows) > MAX_ROWS:
-        errors.append(ImportIssue(1, "file", _("more than %(max)d rows; split the file") % {"max": MAX_ROWS}))
-    return rows, errors
 
 
 def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResult) -> None:
@@ -382,7 +305,7 @@ def _insert_all(plans: Sequence[PlannedNeed], *, by: User | None) -> None:
 def need_import(
     *,
     by: User | None,
-    csv_text: str | None = None,
+    csv_text: str | bytes | None = None,
     rows: Iterable[Mapping[str, str]] | None = None,
     dry_run: bool = False,
 ) -> NeedImportResult:
@@ -395,7 +318,7 @@ def need_import(
         raise PermissionDenied
     result = NeedImportResult()
     if csv_text is not None:
-        numbered, result.errors = _read(csv_text)
+        numbered, result.errors = csv_table_read(csv_text, columns=COLUMNS, max_rows=MAX_ROWS)
     else:
         numbered = [(number, {column: str(row.get(column, "")) for column in COLUMNS})
                     for number, row in enumerate(rows or [], start=2)]

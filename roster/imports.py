@@ -14,8 +14,6 @@ consent already on file is never withdrawn or overwritten by the file; a draft m
 status is left alone (an active expert changed by a focal point's import awaits revalidation, still visible).
 """
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from audit.services import audit_record
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
 from reference.models import Article, AssistanceType, Country, Language
 from roster.duplicates import expert_name_key
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
@@ -56,16 +55,6 @@ ROW_FIELDS = (
 
 def _max_length(name: str) -> int:
     return Expert._meta.get_field(name).max_length
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -103,78 +92,9 @@ class PlannedExpert:
 
 
 @dataclass
-class ImportResult:
-    dry_run: bool
-    errors: list[ImportIssue] = field(default_factory=list)
-    planned: list[PlannedExpert] = field(default_factory=list)
+class ImportResult(ImportOutcome):
+    dry_run: bool = False
     duplicates: list[DuplicateFlag] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for plan in self.planned if plan.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("create")
-
-    @property
-    def updated(self) -> int:
-        return self.count("update")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
-
-
-# --- reading the file ---------------------------------------------------------------------------
-
-
-def _read_rows(file: IO[bytes] | IO[str] | bytes | str, errors: list[ImportIssue]) -> list[tuple[int, dict[str, str]]]:
-    raw = file if isinstance(file, bytes | str) else file.read()
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            errors.append(ImportIssue(1, "file", _("the file is not UTF-8 text; save it as CSV UTF-8")))
-            return []
-    records = csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline=""))
-    header = next(records, None)
-    if not header:
-        errors.append(ImportIssue(1, "header", _("the file is empty")))
-        return []
-    header = [name.strip() for name in header]
-    for name in COLUMNS:
-        if name not in header:
-            errors.append(ImportIssue(1, name, _("missing column")))
-    for name in header:
-        if name not in COLUMNS:
-            errors.append(ImportIssue(1, name or "?", _("unknown column")))
-        elif header.count(name) > 1:
-            errors.append(ImportIssue(1, name, _("column given more than once")))
-    if errors:
-        return []
-    rows: list[tuple[int, dict[str, str]]] = []
-    number = 1
-    try:
-        for number, record in enumerate(records, start=2):
-            if not any(cell.strip() for cell in record):
-                continue  # a blank spreadsheet row
-            if len(record) != len(header):
-                errors.append(
-                    ImportIssue(number, "columns", _("%(found)s fields, expected %(expected)s")
-                                % {"found": len(record), "expected": len(header)})
-                )
-                continue
-            rows.append((number, dict(zip(header, record, strict=True))))
-    except csv.Error as exc:
-        errors.append(ImportIssue(number, "file", _("not readable as CSV: %(error)s") % {"error": exc}))
-    if len(rows) > MAX_ROWS:
-        errors.append(ImportIssue(MAX_ROWS + 2, "file", _("at most %(max)s rows per file") % {"max": MAX_ROWS}))
-    return rows
 
 
 # --- checking one row ---------------------------------------------------------------------------
@@ -395,7 +315,12 @@ def expert_import(
     result = ImportResult(dry_run=dry_run)
     if (rows is None) == (file is None):
         raise ValueError("Give either rows or file.")
-    numbered = _read_rows(file, result.errors) if file is not None else list(enumerate(rows or [], start=2))
+    if file is not None:
+        numbered, result.errors = csv_table_read(
+            file if isinstance(file, bytes | str) else file.read(), columns=COLUMNS, max_rows=MAX_ROWS
+        )
+    else:
+        numbered = list(enumerate(rows or [], start=2))
     if result.errors:
         return result
 

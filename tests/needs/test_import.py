@@ -100,9 +100,9 @@ def test_every_error_of_every_row_is_reported(tmp_path):
     "text, message",
     [
         ("", "row 1, header: the file is empty"),
-        ("external_id,country\nA,KEN\n", "row 1, header: missing column(s) articles"),
-        (HEADER + ",notes\n", "row 1, header: unknown column(s) notes"),
-        (HEADER + "\nIRG-1,KEN,46\n", "row 2, row: 3 fields where the header has 11"),
+        ("external_id,country\nA,KEN\n", "row 1, articles: missing column"),
+        (HEADER + ",notes\n", "row 1, notes: unknown column"),
+        (HEADER + "\nIRG-1,KEN,46\n", "row 2, columns: 3 fields, expected 11"),
     ],
 )
 def test_a_malformed_file_is_refused_with_the_row_named(text, message):
@@ -111,12 +111,13 @@ def test_a_malformed_file_is_refused_with_the_row_named(text, message):
     assert not Need.objects.exists()
 
 
-def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path):
+def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path, capsys):
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + "\n").encode() + "IRG-1,CIV,46,legal_advice,fr,high,Côte,,review_report,,1\n".encode(
         "latin-1"))
-    with pytest.raises(CommandError, match="row 1, file: not UTF-8"):
+    with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_needs", str(path))
+    assert "row 1, file: the file is not UTF-8 text" in capsys.readouterr().err
 
 
 def test_a_byte_order_mark_and_a_quoted_multiline_description_are_read(tmp_path):

@@ -19,12 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
         try:
-            csv_text = path.read_bytes().decode("utf-8-sig")
+            content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}", returncode=1) from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"row 1, file: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8.") from exc
-        result = need_import(csv_text=csv_text, by=None, dry_run=options["dry_run"])
+        result = need_import(csv_text=content, by=None, dry_run=options["dry_run"])
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -1,0 +1,97 @@
+"""What every bulk import shares: reading a CSV table and reporting problems as `row N, column: message`.
+
+Rows are numbered as a spreadsheet shows them (the header is row 1), so that a State's officer can go
+straight to the cell. Blank spreadsheet rows are skipped but still counted.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+NumberedRows = list[tuple[int, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class ImportOutcome:
+    """Errors, or the plan for each row (an object with `action`: create, update or unchanged)."""
+
+    errors: list[ImportIssue] = field(default_factory=list)
+    planned: list[Any] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for plan in self.planned if plan.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+def csv_table_read(
+    raw: str | bytes, *, columns: Sequence[str], max_rows: int
+) -> tuple[NumberedRows, list[ImportIssue]]:
+    """The rows of a CSV file whose header holds exactly `columns` (in any order), or every problem found."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [ImportIssue(1, "file", _("the file is not UTF-8 text; save it as CSV UTF-8"))]
+    records = csv.reader(io.StringIO(raw.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [name.strip() for name in next(records, [])]
+    except csv.Error as exc:
+        return [], [ImportIssue(1, "file", _("not readable as CSV: %(error)s") % {"error": exc})]
+    if not header:
+        return [], [ImportIssue(1, "header", _("the file is empty"))]
+    errors = [ImportIssue(1, name, _("missing column")) for name in columns if name not in header]
+    for position, name in enumerate(header):
+        if name not in columns:
+            errors.append(ImportIssue(1, name or "?", _("unknown column")))
+        elif name in header[:position]:
+            errors.append(ImportIssue(1, name, _("column given more than once")))
+    if errors:
+        return [], errors
+    rows: NumberedRows = []
+    number = 1
+    try:
+        for number, record in enumerate(records, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                errors.append(
+                    ImportIssue(number, "columns", _("%(found)s fields, expected %(expected)s")
+                                % {"found": len(record), "expected": len(header)})
+                )
+                continue
+            rows.append((number, dict(zip(header, record, strict=True))))
+    except csv.Error as exc:
+        errors.append(ImportIssue(number + 1, "file", _("not readable as CSV: %(error)s") % {"error": exc}))
+    if len(rows) > max_rows:
+        errors.append(ImportIssue(1, "file", _("more than %(max)s rows; split the file") % {"max": max_rows}))
+    return rows, errors

@@ -1,0 +1,35 @@
+from portal.csv_import import csv_table_read
+
+COLUMNS = ("a", "b")
+
+
+def _read(text, max_rows=10):
+    rows, errors = csv_table_read(text, columns=COLUMNS, max_rows=max_rows)
+    return rows, [str(error) for error in errors]
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_blank_rows_counted():
+    rows, errors = _read("b,a\n1,2\n,\n3,4\n")
+    assert errors == []
+    assert rows == [(2, {"b": "1", "a": "2"}), (4, {"b": "3", "a": "4"})]
+
+
+def test_every_header_problem_is_reported_on_row_1():
+    assert _read("a,a,c\n")[1] == ["row 1, b: missing column", "row 1, a: column given more than once",
+                                   "row 1, c: unknown column"]
+
+
+def test_bytes_that_are_not_utf8_are_refused():
+    assert _read("a,b\né,1\n".encode("latin-1"))[1] == ["row 1, file: the file is not UTF-8 text; save it as CSV UTF-8"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name():
+    assert _read("\ufeffa,b\n1,2\n".encode())[1] == []
+
+
+def test_too_many_rows_are_refused():
+    assert _read("a,b\n" + "1,2\n" * 3, max_rows=2)[1] == ["row 1, file: more than 2 rows; split the file"]
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_named():
+    assert _read("a,b\n1,2\n1\n")[1] == ["row 3, columns: 1 fields, expected 2"]
