@@ -42,3 +42,10 @@ def test_security_headers_and_csp_are_sent(client, db):
     response = client.get("/accounts/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_a_missing_page_uses_the_portal_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content and b"Skip to main content" in response.content
