@@ -30,6 +30,7 @@ def test_create_focal_point_sends_a_one_time_set_password_link(client, django_ca
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
+    assert AuditEvent.objects.filter(action="user.password_set", target_id=str(user.pk)).exists()
     # The same link does not work twice.
     response = client.get("/" + path, follow=True)
     assert b"already been used or has expired" in response.content
@@ -132,3 +133,20 @@ def test_secretariat_admin_refuses_focal_points_even_marked_staff(cast, client):
     assert client.get("/secretariat/").status_code == 302
     client.force_login(cast.secretariat)
     assert client.get("/secretariat/").status_code == 200
+
+
+def test_a_password_change_is_audited(cast, client):
+    client.force_login(cast.owner)
+    new_password = "another long passphrase 2026"
+    response = client.post(reverse("password_change"), {
+        "old_password": "correct horse battery staple", "new_password1": new_password, "new_password2": new_password})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="user.password_change", actor=cast.owner).count() == 1
+
+
+def test_a_refused_password_change_is_not_audited(cast, client):
+    client.force_login(cast.owner)
+    response = client.post(reverse("password_change"), {
+        "old_password": "wrong", "new_password1": "x", "new_password2": "y"})
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action="user.password_change").exists()

@@ -1,0 +1,23 @@
+"""Django's own password views, with an audit row for each password that is set or changed."""
+
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpResponse
+
+from audit.services import audit_record
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    @transaction.atomic
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="user.password_change", target=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    @transaction.atomic
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="user.password_set", target=form.user)
+        return response
