@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
 
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
 from roster.forms import RequestChangesForm
-from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.history import expert_history_m2m_sets, expert_parts_changes
+from roster.models import EXPERT_M2M_HISTORY_FIELDS, Education, Employment, Expert, ExpertArticle, ExpertLanguage
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -79,6 +81,8 @@ class ExpertAdmin(SimpleHistoryAdmin):
         (_("Record"), {"fields": ["version", "created_by", "created_at", "updated_at"]}),
     ]
     readonly_fields = ["possible_duplicates", "cv_download", "created_at", "updated_at"]
+    # The expert's own history, followed by the changes of its languages, articles, posts and degrees.
+    object_history_template = "roster/admin_expert_history.html"
 
     # Every field is read-only in the admin: writes go through the audited services only.
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -126,6 +130,29 @@ class ExpertAdmin(SimpleHistoryAdmin):
             if expert is not None:
                 services.expert_record_opened(expert=expert, by=request.user)
         return response
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        parts_changes = expert_parts_changes(expert_id=int(object_id)) if object_id.isdigit() else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "parts_changes": parts_changes})
+
+    def set_history_delta_changes(self, request: HttpRequest, historical_records, foreign_keys_are_objs=True) -> None:
+        # simple_history diffs the many-to-many sets with two queries per set and row (some 600 for a page);
+        # here the page's sets are read with one query each and compared in memory.
+        records = list(historical_records)
+        sets = expert_history_m2m_sets([record.history_id for record in records])
+        for newer, older in zip(records, records[1:], strict=False):
+            delta = newer.diff_against(
+                older, excluded_fields=EXPERT_M2M_HISTORY_FIELDS, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            changes = list(delta.changes)
+            for name, by_history in sets.items():
+                before, after = by_history[older.history_id], by_history[newer.history_id]
+                if before != after:
+                    changes.append(ModelChange(name, before, after))
+            changes.sort(key=lambda change: change.field)
+            delta = ModelDelta(changes, [change.field for change in changes], older, newer)
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None

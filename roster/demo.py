@@ -9,13 +9,16 @@ cooperation (chapter IV). Every person is obviously fake: "Demo-00042", at demo.
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from itertools import batched
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from reference.models import Article, Country
 from roster.duplicates import expert_name_key
+from roster.history import parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 
 DEMO_PREFIX = "demo-"
@@ -163,6 +166,22 @@ def _expert_values(i: int, seed: int, catalogue: _Catalogue, today: date) -> dic
     }
 
 
+def _links_sync(through: type[Model], target: str, stored_ids: list[int], wanted: set[tuple[int, Any]]) -> None:
+    """Many-to-many links: remove the ones no longer wanted, add the new ones, leave the rest."""
+    stored = {
+        (expert_id, value): pk
+        for pk, expert_id, value in through.objects.filter(expert_id__in=stored_ids).values_list(
+            "pk", "expert_id", target
+        )
+    }
+    removed = [pk for pair, pk in stored.items() if pair not in wanted]
+    for chunk in batched(removed, 1000):
+        through.objects.filter(pk__in=chunk).delete()
+    added = [through(expert_id=expert_id, **{target: value}) for expert_id, value in wanted if (expert_id, value)
+             not in stored]
+    through.objects.bulk_create(added, batch_size=2000)
+
+
 @transaction.atomic
 def demo_experts_seed(*, count: int, seed: int) -> int:
     """Create or refresh demo experts 0..count-1 (external_id demo-NNNNNN); returns how many demo experts exist."""
@@ -183,7 +202,7 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
         row.pop("external_id"): row
         for row in Expert.objects.filter(external_id__in=list(existing)).values("external_id", *fields)
     }
-    # Demo data carries no change history: it is regenerated, never edited by a person.
+    # The demo's expert rows carry no change history: they are regenerated, never edited by a person.
     Expert.objects.bulk_create(to_create, batch_size=1000)
     # Only rows that differ are rewritten, one plain UPDATE each: re-seeding 10,000 changed experts on SQLite
     # took 44 s with bulk_update's CASE expressions and 3 to 6 s this way (children included).
@@ -194,31 +213,27 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
         Expert.objects.filter(external_id__in=[external_id for external_id, _values in generated])
         .values_list("external_id", "pk")
     )
-    ids = list(pks.values())
-    assistance_through = Expert.assistance_types.through
-    countries_through = Expert.countries_worked_in.through
-    ExpertLanguage.objects.filter(expert_id__in=ids).delete()
-    ExpertArticle.objects.filter(expert_id__in=ids).delete()
-    assistance_through.objects.filter(expert_id__in=ids).delete()
-    countries_through.objects.filter(expert_id__in=ids).delete()
-    ExpertLanguage.objects.bulk_create(
-        [ExpertLanguage(expert_id=pks[external_id], language_id=code, level=level)
-         for external_id, values in generated for code, level in values["languages"].items()],
-        batch_size=2000,
+    stored_ids = [existing[external_id] for external_id, _values in generated if external_id in existing]
+    # Only what differs is written. The parts' changes are kept in their history (by nobody: a run of the
+    # command), like any other change of them; a re-run with the same seed writes none.
+    languages = parts_diff_keyed(
+        stored=ExpertLanguage.objects.filter(expert_id__in=stored_ids), key=["expert_id", "language_id"],
+        fields=["level"],
+        wanted=[ExpertLanguage(expert_id=pks[external_id], language_id=code, level=level)
+                for external_id, values in generated for code, level in values["languages"].items()],
     )
-    ExpertArticle.objects.bulk_create(
-        [ExpertArticle(expert_id=pks[external_id], article_id=number, level=level)
-         for external_id, values in generated for number, level in values["articles"].items()],
-        batch_size=2000,
+    articles = parts_diff_keyed(
+        stored=ExpertArticle.objects.filter(expert_id__in=stored_ids), key=["expert_id", "article_id"],
+        fields=["level"],
+        wanted=[ExpertArticle(expert_id=pks[external_id], article_id=number, level=level)
+                for external_id, values in generated for number, level in values["articles"].items()],
     )
-    assistance_through.objects.bulk_create(
-        [assistance_through(expert_id=pks[external_id], assistancetype_id=code)
-         for external_id, values in generated for code in values["assistance_types"]],
-        batch_size=2000,
-    )
-    countries_through.objects.bulk_create(
-        [countries_through(expert_id=pks[external_id], country_id=iso3)
-         for external_id, values in generated for iso3 in values["countries_worked_in"]],
-        batch_size=2000,
-    )
+    parts_write(ExpertLanguage, languages, fields=["level"], by=None)
+    parts_write(ExpertArticle, articles, fields=["level"], by=None)
+    _links_sync(Expert.assistance_types.through, "assistancetype_id", stored_ids, {
+        (pks[external_id], code) for external_id, values in generated for code in values["assistance_types"]
+    })
+    _links_sync(Expert.countries_worked_in.through, "country_id", stored_ids, {
+        (pks[external_id], iso3) for external_id, values in generated for iso3 in values["countries_worked_in"]
+    })
     return Expert.objects.filter(external_id__startswith=DEMO_PREFIX).count()

@@ -26,13 +26,13 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from audit.services import audit_record
 from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
 from reference.models import Article, AssistanceType, Country, Language
 from roster.duplicates import expert_name_key
+from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 
 COLUMNS = (
@@ -450,7 +450,8 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
             expert.updated_at = now
             to_update.append(expert)
     if to_create:
-        bulk_create_with_history(to_create, Expert, batch_size=500, default_user=by)
+        # Their history rows are written last, once their assistance types are, so that they hold them.
+        Expert.objects.bulk_create(to_create, batch_size=500)
         if any(expert.pk is None for expert in to_create):
             # A backend without RETURNING hands back no primary keys; external_id is unique, so ask by it.
             ids = dict(
@@ -466,29 +467,36 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
         # and 10,000 took 39 s on SQLite; this way 0.8 s and 10 s (benchmarks/roster_import.py).
         for expert in to_update:
             Expert.objects.filter(pk=expert.pk).update(**{name: getattr(expert, name) for name in fields})
-        Expert.history.bulk_history_create(to_update, batch_size=500, default_user=by)
 
     written = [plan for plan in planned if plan.action in ("create", "update")]
+    # Only the languages and articles that differ are written, each change kept in their history with `by`;
+    # an updated expert's stored ones were prefetched with it.
+    languages, articles = PartsDiff(), PartsDiff()
+    for plan in written:
+        expert = plan.existing
+        stored = plan.action == "update"
+        languages.extend(parts_diff_keyed(
+            stored=expert.languages.all() if stored else (), key=["language_id"], fields=["level"],
+            wanted=[ExpertLanguage(expert_id=expert.pk, language_id=code, level=level)
+                    for code, level in plan.languages.items()],
+        ))
+        articles.extend(parts_diff_keyed(
+            stored=expert.expertise.all() if stored else (), key=["article_id"], fields=["level"],
+            wanted=[ExpertArticle(expert_id=expert.pk, article_id=number, level=level)
+                    for number, level in plan.articles.items()],
+        ))
+    parts_write(ExpertLanguage, languages, fields=["level"], by=by)
+    parts_write(ExpertArticle, articles, fields=["level"], by=by)
     expert_ids = [plan.existing.pk for plan in written]
-    ExpertLanguage.objects.filter(expert_id__in=expert_ids).delete()
-    ExpertArticle.objects.filter(expert_id__in=expert_ids).delete()
     through = Expert.assistance_types.through
     through.objects.filter(expert_id__in=expert_ids).delete()
-    ExpertLanguage.objects.bulk_create(
-        [ExpertLanguage(expert_id=plan.existing.pk, language_id=code, level=level)
-         for plan in written for code, level in plan.languages.items()],
-        batch_size=1000,
-    )
-    ExpertArticle.objects.bulk_create(
-        [ExpertArticle(expert_id=plan.existing.pk, article_id=number, level=level)
-         for plan in written for number, level in plan.articles.items()],
-        batch_size=1000,
-    )
     through.objects.bulk_create(
         [through(expert_id=plan.existing.pk, assistancetype_id=code)
          for plan in written for code in plan.assistance_types],
         batch_size=1000,
     )
+    expert_history_bulk_create(to_create, by=by, update=False)
+    expert_history_bulk_create(to_update, by=by, update=True)
 
 
 # --- possible duplicates ------------------------------------------------------------------------

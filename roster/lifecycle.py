@@ -17,7 +17,8 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from roster.consent import confirmation_request
-from roster.models import Education, Employment, Expert
+from roster.history import expert_one_history_row
+from roster.models import EXPERT_HISTORY, Education, Employment, Expert, ExpertArticle, ExpertLanguage
 
 # --- who may be matched -------------------------------------------------------------------------
 
@@ -190,6 +191,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What each part's history shows of a row, as exported (one query per part).
+PARTS_HISTORY_FIELDS = {
+    "language": (ExpertLanguage, ["language_id", "level"]),
+    "expertise": (ExpertArticle, ["article_id", "level"]),
+    "employment": (Employment, ["employer", "position", "start_year", "end_year", "description"]),
+    "education": (Education, ["institution", "degree", "field_of_study", "year"]),
+}
+
+
+HISTORY_CHANGES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _parts_history(expert: Expert) -> list[dict[str, Any]]:
+    changes = []
+    for part, (model, names) in PARTS_HISTORY_FIELDS.items():
+        for row in model.history.filter(expert_id=expert.pk).values(
+            "history_date", "history_id", "history_type", "id", *names
+        ):
+            change = {
+                "at": _plain(row["history_date"]), "part": part, "row": row["id"],
+                "change": HISTORY_CHANGES[row["history_type"]],
+                **{name.removesuffix("_id"): row[name] for name in names},
+            }
+            changes.append(((row["history_date"], part, row["history_id"]), change))
+    return [change for _order, change in sorted(changes, key=lambda item: item[0])]
+
+
 @transaction.atomic
 def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, Any]:
     """Everything the roster holds on the expert, as JSON-ready values; audited."""
@@ -231,6 +259,7 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         {"at": _plain(row.history_date), "change": row.get_history_type_display(), "status": row.status}
         for row in expert.history.order_by("history_date", "history_id")
     ]
+    data["parts_history"] = _parts_history(expert)
     data["exported_at"] = _plain(timezone.now())
     audit_record(
         actor=by, action="expert.data_export", target=expert,
@@ -280,12 +309,19 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     expert.confirmation_requested_at = None
     expert.erased_at = timezone.now()
     expert.version += 1
-    expert.save()
-    expert.declared_conflict_states.clear()
+    with expert_one_history_row(expert, by=by, history_type="~"):
+        expert.save()
+        expert.declared_conflict_states.clear()
     Employment.objects.filter(expert=expert).delete()
     Education.objects.filter(expert=expert).delete()
-    # The history must not keep what the record no longer holds.
+    # The history must not keep what the record no longer holds: the blanked fields, every past post and degree
+    # (the rows are gone, so their history goes too) and the declared conflicts. The languages' and articles'
+    # history stays with the aggregates, as it says nothing that points at the person.
     history.update(**dict.fromkeys(ERASED_TEXT_FIELDS, ""), family_name=pseudonym, cv_file="")
+    Employment.history.filter(expert_id=expert.pk).delete()
+    Education.history.filter(expert_id=expert.pk).delete()
+    conflicts = EXPERT_HISTORY.m2m_models[Expert._meta.get_field("declared_conflict_states")]
+    conflicts.objects.filter(history__id=expert.pk).delete()
     events = AuditEvent.objects.filter(target_type=expert._meta.label_lower, target_id=str(expert.pk))
     # Free text written about the person (a withdrawal reason, the secretariat's messages) goes as well; who did
     # what and when stays, so the trail still accounts for every decision.

@@ -27,6 +27,12 @@ def new_cell_key() -> int:
     return secrets.randbelow(256)
 
 
+# The many-to-many sets are kept with each history row. Kept as a module attribute, as needs does, so that the
+# services write one history row per change, with the sets as they stand after it, not one per save and set().
+EXPERT_M2M_HISTORY_FIELDS = ["assistance_types", "countries_worked_in", "declared_conflict_states"]
+EXPERT_HISTORY = HistoricalRecords(excluded_fields=["cell_key", "name_key"], m2m_fields=EXPERT_M2M_HISTORY_FIELDS)
+
+
 class Expert(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -125,7 +131,7 @@ class Expert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["cell_key", "name_key"])
+    history = EXPERT_HISTORY
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
@@ -172,6 +178,8 @@ class ExpertLanguage(models.Model):
     language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(_("level"), choices=LanguageLevel.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-level", "language__name"]
         verbose_name = _("language of an expert")
@@ -196,6 +204,8 @@ class ExpertArticle(models.Model):
     article = models.ForeignKey(Article, verbose_name=_("UNCAC article"), on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(_("level"), choices=ExpertiseLevel.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["article_id"]
         verbose_name = _("expertise in an article")
@@ -217,6 +227,8 @@ class Employment(models.Model):
     end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
     description = models.TextField(_("main duties"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-start_year"]
         verbose_name = _("employment")
@@ -237,6 +249,8 @@ class Education(models.Model):
     degree = models.CharField(_("degree"), max_length=200)
     field_of_study = models.CharField(_("field of study"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from reference.models import Country
 from roster.consent import confirmation_request
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
+from roster.history import expert_one_history_row, parts_diff_keyed, parts_diff_rows, parts_write
 from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
 from roster.selectors import expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
@@ -120,27 +121,36 @@ def _apply_profile(*, expert: Expert, profile: ExpertProfile) -> None:
     expert.full_clean(exclude=["cv_file", "version"])
 
 
-def _replace_children(*, expert: Expert, profile: ExpertProfile) -> None:
-    """The form shows every row, so what it sends is the whole list: replace, don't merge."""
-    expert.languages.all().delete()
-    expert.expertise.all().delete()
-    expert.employment.all().delete()
-    expert.education.all().delete()
-    ExpertLanguage.objects.bulk_create(
-        ExpertLanguage(expert=expert, language_id=s.language_id, level=s.level) for s in profile.languages
-    )
-    ExpertArticle.objects.bulk_create(
-        ExpertArticle(expert=expert, article_id=a.article_id, level=a.level) for a in profile.expertise
-    )
-    rows: list[Employment | Education] = []
-    for data in profile.employment:
-        rows.append(Employment(expert=expert, **data))
-    for data in profile.education:
-        rows.append(Education(expert=expert, **data))
-    for row in rows:
+EMPLOYMENT_FIELDS = ("employer", "position", "start_year", "end_year", "description")
+EDUCATION_FIELDS = ("institution", "degree", "field_of_study", "year")
+
+
+def _replace_children(*, expert: Expert, profile: ExpertProfile, by: User) -> None:
+    """The form shows every row, so what it sends is the whole list; only what differs is written (and kept in
+    the parts' history with who changed it)."""
+    employment = [Employment(expert=expert, **data) for data in profile.employment]
+    education = [Education(expert=expert, **data) for data in profile.education]
+    for row in [*employment, *education]:
         row.full_clean(exclude=["expert"])
-    Employment.objects.bulk_create(r for r in rows if isinstance(r, Employment))
-    Education.objects.bulk_create(r for r in rows if isinstance(r, Education))
+    languages = parts_diff_keyed(
+        stored=expert.languages.all(), key=["language_id"], fields=["level"],
+        wanted=[ExpertLanguage(expert=expert, language_id=s.language_id, level=s.level) for s in profile.languages],
+    )
+    expertise = parts_diff_keyed(
+        stored=expert.expertise.all(), key=["article_id"], fields=["level"],
+        wanted=[ExpertArticle(expert=expert, article_id=a.article_id, level=a.level) for a in profile.expertise],
+    )
+    # In the order the form shows them, so that an edited row is paired with the row it was.
+    jobs = parts_diff_rows(
+        stored=expert.employment.order_by("-start_year", "pk"), wanted=employment, fields=EMPLOYMENT_FIELDS
+    )
+    schools = parts_diff_rows(
+        stored=expert.education.order_by("-year", "pk"), wanted=education, fields=EDUCATION_FIELDS
+    )
+    parts_write(ExpertLanguage, languages, fields=["level"], by=by)
+    parts_write(ExpertArticle, expertise, fields=["level"], by=by)
+    parts_write(Employment, jobs, fields=EMPLOYMENT_FIELDS, by=by)
+    parts_write(Education, schools, fields=EDUCATION_FIELDS, by=by)
     expert.assistance_types.set(profile.assistance_type_ids)
     expert.countries_worked_in.set(profile.countries_worked_in_ids)
 
@@ -178,11 +188,11 @@ def expert_nominate(
     kind = cv_validate(cv) if cv is not None else None
     expert = Expert(nominating_state_id=state_id, created_by=by, status=Status.DRAFT)
     _apply_profile(expert=expert, profile=profile)
-    expert._history_user = by
-    expert.save()
-    _replace_children(expert=expert, profile=profile)
-    if kind is not None:
-        _store_cv(expert=expert, cv=cv, kind=kind)
+    with expert_one_history_row(expert, by=by, history_type="+"):
+        expert.save()
+        _replace_children(expert=expert, profile=profile, by=by)
+        if kind is not None:
+            _store_cv(expert=expert, cv=cv, kind=kind)
     audit_record(
         actor=by, action="expert.nominate", target=expert,
         details={"nominating_state": state_id, "possible_duplicates": _duplicate_ids(expert=expert)},
@@ -215,11 +225,11 @@ def expert_update(
     _apply_profile(expert=current, profile=profile)
     if current.status == Status.ACTIVE:
         current.revalidation_pending = True
-    current._history_user = by
-    current.save()
-    _replace_children(expert=current, profile=profile)
-    if kind is not None:
-        _store_cv(expert=current, cv=cv, kind=kind)
+    with expert_one_history_row(current, by=by, history_type="~"):
+        current.save()
+        _replace_children(expert=current, profile=profile, by=by)
+        if kind is not None:
+            _store_cv(expert=current, cv=cv, kind=kind)
     audit_record(
         actor=by, action="expert.update", target=current,
         details={"version": current.version, "possible_duplicates": _duplicate_ids(expert=current)},
