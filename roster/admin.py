@@ -38,10 +38,16 @@ class ExpertLanguageInline(ReadOnlyInline):
     model = ExpertLanguage
     fields = ["language", "level"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertLanguage]:
+        return super().get_queryset(request).select_related("language")
+
 
 class ExpertArticleInline(ReadOnlyInline):
     model = ExpertArticle
     fields = ["article", "level"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertArticle]:
+        return super().get_queryset(request).select_related("article")
 
 
 class EmploymentInline(ReadOnlyInline):
