@@ -150,3 +150,19 @@ def test_a_refused_password_change_is_not_audited(cast, client):
         "old_password": "wrong", "new_password1": "x", "new_password2": "y"})
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action="user.password_change").exists()
+
+
+def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_focal_point", "--state", "KEN", "--email", "late@example.org")
+    mail.outbox.clear()
+    response = client.post(reverse("password_reset"), {"email": "LATE@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["late@example.org"]
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
