@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -72,3 +72,24 @@ def focal_point_invite(*, email: str, state_iso3: str, full_name: str = "", by: 
 @transaction.atomic
 def secretariat_user_invite(*, email: str, full_name: str = "", by: User | None = None) -> User:
     return _user_create(email=email, role=User.Role.SECRETARIAT, state=None, full_name=full_name, by=by)
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, full_name: str, is_active: bool) -> User:
+    """The secretariat corrects a name or (de)activates an account; the role and State never change here."""
+    if not by.is_secretariat:
+        raise PermissionDenied
+    current = User.objects.select_for_update().get(pk=user.pk)
+    changes = {
+        name: [getattr(current, name), value]
+        for name, value in (("full_name", full_name.strip()), ("is_active", is_active))
+        if getattr(current, name) != value
+    }
+    if current.pk == by.pk and not is_active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    for name, (_old, new) in changes.items():
+        setattr(current, name, new)
+    if changes:
+        current.save(update_fields=list(changes))
+        audit_record(actor=by, action="user.update", target=current, details={"changes": changes})
+    return current
