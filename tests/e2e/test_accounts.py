@@ -2,15 +2,26 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_invited_focal_point_sets_a_password_from_the_mail_and_signs_in(page, live_server, settings, sign_in):
+def test_the_secretariat_invites_a_focal_point_who_sets_a_password_and_signs_in(
+    cast, page, live_server, settings, sign_in
+):
     settings.SITE_URL = live_server.url
-    call_command("create_focal_point", "--state", "KEN", "--email", "new.focal@example.org", "--name", "Amina Otieno")
+    sign_in(cast.secretariat.email)
+    page.get_by_role("link", name="Secretariat").first.click()
+    page.get_by_role("link", name="Users").first.click()
+    page.get_by_role("link", name="Invite a user").click()
+    page.get_by_label("E-mail address").fill("new.focal@example.org")
+    page.get_by_label("Full name").fill("Amina Otieno")
+    page.get_by_label("Role").select_option(label="Focal point")
+    page.get_by_label("State (focal points only)").select_option(label="Kenya")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("new.focal@example.org has been invited by e-mail.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
     link = re.search(r"http://\S+/reset/\S+/", mail.outbox[-1].body).group(0)
 
     page.goto(link)
