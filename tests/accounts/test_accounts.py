@@ -166,3 +166,13 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lock(cast, client, settings):
+    url = reverse("login")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": cast.owner.email, "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
+    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
+                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.status_code == 429
