@@ -133,14 +133,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# The client address counts only as far as it can be trusted: X-Forwarded-For is read only when the
-# operator says how many proxies of theirs stand in front (otherwise anyone could forge it to dodge a lock).
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if AXES_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a load balancer every request comes from it; TRUSTED_PROXY_COUNT says how many proxies of
+# ours stand in front, so that the client's own address can be read from X-Forwarded-For safely.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]

@@ -172,7 +172,22 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lock(cast, client, set
     url = reverse("login")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": cast.owner.email, "password": "wrong"},
-                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}")
     locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="81.2.69.200")
     assert locked.status_code == 429
+
+
+def test_behind_one_trusted_proxy_the_lock_follows_the_real_client(cast, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("login")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # The client forges the left part; the load balancer appends the address it really saw.
+        client.post(url, {"username": cast.owner.email, "password": "wrong"},
+                    REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}, 81.2.69.1")
+    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
+                         REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="81.2.69.99, 81.2.69.1")
+    assert locked.status_code == 429
+    other_client = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
+                               REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="81.2.69.2")
+    assert other_client.status_code == 302
