@@ -21,8 +21,13 @@ def need_visible(*, user: User) -> QuerySet[Need]:
 
 
 def need_list(*, user: User, filters: Mapping[str, str] | None = None) -> QuerySet[Need]:
+    return need_search(user=user, filters=filters).qs
+
+
+def need_search(*, user: User, filters: Mapping[str, str] | None = None) -> NeedFilter:
+    """The bound filter set over what the user may see: its `.qs` gives the rows, its `.form` the filter form."""
     qs = need_visible(user=user).prefetch_related("articles", "working_languages")
-    return NeedFilter(filters or {}, queryset=qs, user=user).qs
+    return NeedFilter(filters or {}, queryset=qs, user=user)
 
 
 def need_get(*, user: User, pk: int) -> Need:

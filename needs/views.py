@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from needs.filters import NeedFilter
 from needs.forms import NeedForm, NeedStatusForm
 from needs.models import Need
-from needs.selectors import need_get, need_list
+from needs.selectors import need_get, need_list, need_search
 from needs.services import (
     need_create,
     need_may_edit,
@@ -56,9 +55,9 @@ def _require_role(request: HttpRequest) -> None:
 @login_required
 @require_GET
 def need_list_view(request: HttpRequest) -> HttpResponse:
-    needs = need_list(user=request.user, filters=request.GET)
+    search = need_search(user=request.user, filters=request.GET)
     _require_role(request)
-    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,7 +65,7 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
         "needs/need_list.html",
         {
             "page": page,
-            "filter_form": NeedFilter(request.GET, user=request.user).form,
+            "filter_form": search.form,
             "query": query.urlencode(),
             "may_record": request.user.is_secretariat or request.user.is_focal_point,
         },
