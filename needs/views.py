@@ -20,6 +20,7 @@ from needs.services import (
     need_status_choices,
     need_update,
 )
+from portal.forms import add_service_errors
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 1000
@@ -127,14 +128,6 @@ def need_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _show_service_errors(form: NeedForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_create_view(request: HttpRequest) -> HttpResponse:
@@ -148,7 +141,7 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
         try:
             need = need_create(by=user, requesting_state=state, **data)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The need has been recorded."))
             return redirect("needs:need_detail", pk=need.pk)
@@ -186,7 +179,7 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 need=need, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The need has been updated."))
             return redirect("needs:need_detail", pk=need.pk)

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.forms import add_service_errors
 from roster import services
 from roster.forms import CvTemplate, WithdrawForm
 from roster.models import Expert
@@ -18,14 +18,6 @@ from roster.selectors import expert_duplicates_for, expert_get, expert_search
 from roster.services import ExpertVersionConflict
 
 PAGE_SIZE = 25
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -64,7 +56,7 @@ def expert_nominate_view(request: HttpRequest) -> HttpResponse:
             cv=template.profile.cleaned_data.get("cv"),
         )
     except ValidationError as error:
-        _add_service_errors(template.profile, error)
+        add_service_errors(template.profile, error)
         return _render_form(request, template, expert=None, status=400)
     messages.success(request, _("The nomination of %(expert)s is saved as a draft.") % {"expert": expert})
     if request.POST.get("action") == "submit":
@@ -145,7 +137,7 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ExpertVersionConflict as conflict:
         return _render_conflict(request, expert=expert, error=conflict)
     except ValidationError as error:
-        _add_service_errors(template.profile, error)
+        add_service_errors(template.profile, error)
         return _render_form(request, template, expert=expert, status=400)
     if expert.revalidation_pending:
         messages.success(
