@@ -74,11 +74,6 @@ def confirmation_token_check(*, token: str) -> LinkCheck:
     return LinkCheck(expert=expert, problem=None, requested_at=payload["t"])
 
 
-def expert_from_confirmation_token(*, token: str) -> Expert | None:
-    """The expert the token was issued to, or None when it is forged, expired, used or superseded."""
-    return confirmation_token_check(token=token).expert
-
-
 def confirmation_request(
     *,
     expert: Expert,

@@ -23,11 +23,6 @@ def expert_visible(*, user: User) -> QuerySet[Expert]:
     return qs.none()
 
 
-def expert_list(*, user: User, filters: Mapping[str, object] | None = None) -> QuerySet[Expert]:
-    """The list rows, with everything a row shows fetched in a fixed number of queries."""
-    return expert_search(user=user, filters=filters).qs
-
-
 def expert_search(*, user: User, filters: Mapping[str, object] | None = None) -> ExpertFilter:
     """The bound filter set over what the user may see: its `.qs` gives the rows, its `.form` the search form."""
     qs = expert_with_staleness(expert_visible(user=user)).select_related("nationality", "nominating_state")
