@@ -71,8 +71,7 @@ class ExpertVersionConflict(ValidationError):
 
 
 def _ensure_may_manage(*, expert: Expert, user: User) -> None:
-    if not (getattr(user, "is_focal_point", False) or getattr(user, "is_secretariat", False)):
-        raise PermissionDenied
+    # expert_may_see already refuses anyone who is neither the secretariat nor the nominating State's focal point.
     if not expert_may_see(user=user, expert=expert):
         raise PermissionDenied
 
