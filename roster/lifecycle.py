@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,7 +158,10 @@ def _mail_focal_points(*, due: list[Expert], focal_points: dict[str, list[User]]
                 {
                     "focal_point": user,
                     "state": experts[0].nominating_state,
-                    "experts": [(expert, f"{settings.SITE_URL}/nominations/{expert.pk}/") for expert in experts],
+                    "experts": [
+                        (expert, settings.SITE_URL + reverse("roster:expert_detail", args=[expert.pk]))
+                        for expert in experts
+                    ],
                     "stale_after_days": settings.ROSTER_STALE_AFTER_DAYS,
                     "grace_days": settings.ROSTER_STALE_GRACE_DAYS,
                 },
