@@ -14,7 +14,15 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Article, Country, Language
-from roster.models import Education, Employment, Expert, ExpertiseLevel, LanguageLevel
+from roster.models import (
+    EDUCATION_FIELDS,
+    EMPLOYMENT_FIELDS,
+    Education,
+    Employment,
+    Expert,
+    ExpertiseLevel,
+    LanguageLevel,
+)
 from roster.services import PROFILE_FIELDS, ArticleExpertise, ExpertProfile, LanguageSkill
 from roster.uploads import cv_validate
 
@@ -105,7 +113,7 @@ class EmploymentForm(forms.Form):
         self.fields.update(
             fields_for_model(
                 Employment,
-                fields=["employer", "position", "start_year", "end_year", "description"],
+                fields=EMPLOYMENT_FIELDS,
                 widgets={"description": forms.Textarea(attrs={"rows": 2})},
             )
         )
@@ -121,7 +129,7 @@ class EmploymentForm(forms.Form):
 class EducationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(Education, fields=["institution", "degree", "field_of_study", "year"]))
+        self.fields.update(fields_for_model(Education, fields=EDUCATION_FIELDS))
 
 
 class UniqueRowsFormSet(forms.BaseFormSet):
@@ -191,14 +199,14 @@ class CvTemplate:
         self.employment = EmploymentFormSetClass(
             data, prefix="employment",
             initial=[
-                {f: getattr(x, f) for f in ("employer", "position", "start_year", "end_year", "description")}
+                {f: getattr(x, f) for f in EMPLOYMENT_FIELDS}
                 for x in stored.employment.all()
             ] if stored else None,
         )
         self.education = EducationFormSetClass(
             data, prefix="education",
             initial=[
-                {f: getattr(x, f) for f in ("institution", "degree", "field_of_study", "year")}
+                {f: getattr(x, f) for f in EDUCATION_FIELDS}
                 for x in stored.education.all()
             ] if stored else None,
         )

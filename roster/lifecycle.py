@@ -19,7 +19,16 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from roster.consent import confirmation_request
 from roster.history import expert_one_history_row
-from roster.models import EXPERT_HISTORY, Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.models import (
+    EDUCATION_FIELDS,
+    EMPLOYMENT_FIELDS,
+    EXPERT_HISTORY,
+    Education,
+    Employment,
+    Expert,
+    ExpertArticle,
+    ExpertLanguage,
+)
 
 # --- who may be matched -------------------------------------------------------------------------
 
@@ -199,8 +208,8 @@ def _plain(value: Any) -> Any:
 PARTS_HISTORY_FIELDS = {
     "language": (ExpertLanguage, ["language_id", "level"]),
     "expertise": (ExpertArticle, ["article_id", "level"]),
-    "employment": (Employment, ["employer", "position", "start_year", "end_year", "description"]),
-    "education": (Education, ["institution", "degree", "field_of_study", "year"]),
+    "employment": (Employment, EMPLOYMENT_FIELDS),
+    "education": (Education, EDUCATION_FIELDS),
 }
 
 
@@ -250,13 +259,11 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         expert.declared_conflict_states.order_by("iso3").values_list("iso3", flat=True)
     )
     data["employment"] = [
-        {"employer": job.employer, "position": job.position, "start_year": job.start_year,
-         "end_year": job.end_year, "description": job.description}
+        {name: getattr(job, name) for name in EMPLOYMENT_FIELDS}
         for job in expert.employment.order_by("-start_year", "pk")
     ]
     data["education"] = [
-        {"institution": school.institution, "degree": school.degree, "field_of_study": school.field_of_study,
-         "year": school.year}
+        {name: getattr(school, name) for name in EDUCATION_FIELDS}
         for school in expert.education.order_by("-year", "pk")
     ]
     data["history"] = [

@@ -258,3 +258,8 @@ class Education(models.Model):
 
     def __str__(self) -> str:
         return f"{self.degree}, {self.institution}"
+
+
+# What a person enters for a post and for a degree, in the CV template, the services and the data export alike.
+EMPLOYMENT_FIELDS = ("employer", "position", "start_year", "end_year", "description")
+EDUCATION_FIELDS = ("institution", "degree", "field_of_study", "year")

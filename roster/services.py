@@ -22,7 +22,15 @@ from reference.models import Country
 from roster.consent import confirmation_request
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
 from roster.history import expert_one_history_row, parts_diff_keyed, parts_diff_rows, parts_write
-from roster.models import Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.models import (
+    EDUCATION_FIELDS,
+    EMPLOYMENT_FIELDS,
+    Education,
+    Employment,
+    Expert,
+    ExpertArticle,
+    ExpertLanguage,
+)
 from roster.selectors import expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
 
@@ -118,10 +126,6 @@ def _apply_profile(*, expert: Expert, profile: ExpertProfile) -> None:
     expert.name_key = expert_name_key(given_name=expert.given_name, family_name=expert.family_name)
     _check_children(profile)
     expert.full_clean(exclude=["cv_file", "version"])
-
-
-EMPLOYMENT_FIELDS = ("employer", "position", "start_year", "end_year", "description")
-EDUCATION_FIELDS = ("institution", "degree", "field_of_study", "year")
 
 
 def _replace_children(*, expert: Expert, profile: ExpertProfile, by: User) -> None:
