@@ -1,7 +1,6 @@
 """Writes to the needs register: record, change, move through its status. One audit row per change."""
 
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
+from portal.history import one_history_row
 from reference.models import Article, AssistanceType, Country, Language
 
 Status = Need.Status
@@ -69,18 +69,6 @@ def need_status_choices(*, need: Need, user: User) -> list[str]:
     if not user.is_secretariat:
         allowed = allowed & FOCAL_POINT_TRANSITIONS
     return [value for value in Status.values if value in allowed]
-
-
-@contextmanager
-def _one_history_row(need: Need, *, by: User | None, history_type: str) -> Iterator[None]:
-    """Write one history row after the fields and the m2m sets, not one per save and per set()."""
-    need.skip_history_when_saving = True
-    try:
-        yield
-    finally:
-        del need.skip_history_when_saving
-    need._history_user = by
-    NEED_HISTORY.create_historical_record(need, history_type)
 
 
 def _check_relations(*, articles: Collection[Article], working_languages: Collection[Language]) -> None:
@@ -151,7 +139,7 @@ def need_create(
         external_id=external_id or None,
     )
     need.full_clean()
-    with _one_history_row(need, by=by, history_type="+"):
+    with one_history_row(need, records=NEED_HISTORY, by=by, history_type="+"):
         need.save()
         need.articles.set(articles)
         need.working_languages.set(working_languages)
@@ -186,7 +174,7 @@ def _apply_changes(*, need: Need, by: User | None, data: Mapping[str, Any]) -> d
     if not changes:
         return changes
     need.version += 1
-    with _one_history_row(need, by=by, history_type="~"):
+    with one_history_row(need, records=NEED_HISTORY, by=by, history_type="~"):
         need.save()
         if "articles" in changes:
             need.articles.set(articles)

@@ -6,8 +6,7 @@ unchanged save therefore leaves no history of the parts at all.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import batched
@@ -131,18 +130,6 @@ def expert_history_bulk_create(experts: Sequence[Expert], *, by: User | None, up
              for values in links.iterator()],
             batch_size=BATCH,
         )
-
-
-@contextmanager
-def expert_one_history_row(expert: Expert, *, by: User | None, history_type: str) -> Iterator[None]:
-    """Write one history row after the row and its many-to-many sets are saved, not one per save() and set()."""
-    expert.skip_history_when_saving = True
-    try:
-        yield
-    finally:
-        del expert.skip_history_when_saving
-    expert._history_user = by
-    EXPERT_HISTORY.create_historical_record(expert, history_type)
 
 
 # --- showing it ---------------------------------------------------------------------------------

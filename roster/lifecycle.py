@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from portal.history import one_history_row
 from roster.consent import confirmation_request
-from roster.history import expert_one_history_row
 from roster.models import (
     EDUCATION_FIELDS,
     EMPLOYMENT_FIELDS,
@@ -320,7 +320,7 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     expert.confirmation_requested_at = None
     expert.erased_at = timezone.now()
     expert.version += 1
-    with expert_one_history_row(expert, by=by, history_type="~"):
+    with one_history_row(expert, records=EXPERT_HISTORY, by=by, history_type="~"):
         expert.save()
         expert.declared_conflict_states.clear()
     Employment.objects.filter(expert=expert).delete()

@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from portal.history import one_history_row
 from reference.models import Country
 from roster.consent import confirmation_request
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
-from roster.history import expert_one_history_row, parts_diff_keyed, parts_diff_rows, parts_write
+from roster.history import parts_diff_keyed, parts_diff_rows, parts_write
 from roster.models import (
     EDUCATION_FIELDS,
     EMPLOYMENT_FIELDS,
+    EXPERT_HISTORY,
     Education,
     Employment,
     Expert,
@@ -191,7 +193,7 @@ def expert_nominate(
     kind = cv_validate(cv) if cv is not None else None
     expert = Expert(nominating_state_id=state_id, created_by=by, status=Status.DRAFT)
     _apply_profile(expert=expert, profile=profile)
-    with expert_one_history_row(expert, by=by, history_type="+"):
+    with one_history_row(expert, records=EXPERT_HISTORY, by=by, history_type="+"):
         expert.save()
         _replace_children(expert=expert, profile=profile, by=by)
         if kind is not None:
@@ -228,7 +230,7 @@ def expert_update(
     _apply_profile(expert=current, profile=profile)
     if current.status == Status.ACTIVE:
         current.revalidation_pending = True
-    with expert_one_history_row(current, by=by, history_type="~"):
+    with one_history_row(current, records=EXPERT_HISTORY, by=by, history_type="~"):
         current.save()
         _replace_children(expert=current, profile=profile, by=by)
         if kind is not None:
