@@ -85,6 +85,13 @@ def _build(n: int, seed: int) -> object:
         ExpertLanguage.objects.bulk_create(languages)
         ExpertArticle.objects.bulk_create(expertise)
     print(f"built {n} experts in one State in {time.perf_counter() - started:.1f} s")
+    from django.db import connection
+
+    # After a bulk load PostgreSQL plans with empty statistics until autovacuum catches up (measured:
+    # 126 ms instead of about 50 ms for page 1 at 100,000); a live database has its statistics.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return focal_point
 
 
