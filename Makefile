@@ -22,7 +22,6 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: install
-	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --experts $(DEMO_EXPERTS) --needs $(DEMO_NEEDS) --seed $(DEMO_SEED)
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

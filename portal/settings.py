@@ -82,6 +82,9 @@ TEMPLATES = [
     },
 ]
 
+if not env_str("DATABASE_URL"):
+    # The newcomer's embedded default: a SQLite file under var/, which a fresh clone does not have yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
