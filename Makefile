@@ -10,7 +10,7 @@ DEMO_EXPERTS ?= 300
 DEMO_NEEDS ?= 120
 DEMO_SEED ?= 1
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint messages clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; install one (e.g. pyenv install 3.13.0)."; exit 1; }
@@ -31,6 +31,11 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Needs gettext (apt-get install gettext): refresh the catalogues, translate, then compile.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var
