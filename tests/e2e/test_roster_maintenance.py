@@ -159,6 +159,7 @@ def test_a_save_over_a_colleagues_newer_change_is_refused_and_keeps_what_was_typ
     post = page.get_by_role("group", name="2. Current post")
     expect(post.get_by_label("Current post")).to_have_value("Deputy Director of Public Prosecutions")
     expect(post.get_by_label("Years of experience")).to_have_value("15")
+    expect(post.get_by_label("Employer")).to_have_value("Ethics and Anti-Corruption Commission")
     expert.refresh_from_db()
     assert expert.current_position == "Senior prosecutor"
     assert expert.employer == "Ethics and Anti-Corruption Commission"
@@ -169,3 +170,4 @@ def test_a_save_over_a_colleagues_newer_change_is_refused_and_keeps_what_was_typ
     expect(page.get_by_text("Deputy Director of Public Prosecutions")).to_be_visible()
     expert.refresh_from_db()
     assert expert.current_position == "Deputy Director of Public Prosecutions" and expert.years_experience == 15
+    assert expert.employer == "Ethics and Anti-Corruption Commission"  # the colleague's change survives too
