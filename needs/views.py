@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from needs.conflicts import need_merge
 from needs.forms import NeedForm, NeedStatusForm
 from needs.models import Need
 from needs.selectors import need_get, need_list, need_search
@@ -21,6 +22,7 @@ from needs.services import (
     need_update,
 )
 from portal.forms import add_service_errors
+from portal.merge import form_value_set, merge_messages
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 1000
@@ -179,11 +181,29 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 need=need, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "stale_version":
+                return _render_conflict(request, need=need, sent=form, error=error)
             add_service_errors(form, error)
         else:
             messages.success(request, _("The need has been updated."))
             return redirect("needs:need_detail", pk=need.pk)
     return render(request, "needs/need_form.html", {"form": form, "need": need})
+
+
+def _render_conflict(request: HttpRequest, *, need: Need, sent: NeedForm, error: ValidationError) -> HttpResponse:
+    """The person's values again, on the latest version, with what only the other person changed brought in."""
+    names = [name for name in sent.fields if name != "version"]
+    merge = need_merge(need=need, base_version=sent.cleaned_data["version"], submitted=sent.cleaned_data, names=names)
+    data = request.POST.copy()
+    data["version"] = str(Need.objects.only("version").get(pk=need.pk).version)
+    for name, value in merge.theirs.items():
+        form_value_set(data, name, value)
+    form = NeedForm(data, instance=need, user=request.user)
+    form.is_valid()
+    form.add_error(None, error)
+    for message in merge_messages(merge, {name: field.label for name, field in form.fields.items()}):
+        form.add_error(None, message)
+    return render(request, "needs/need_form.html", {"form": form, "need": need}, status=409)
 
 
 @login_required

@@ -1,19 +1,17 @@
 """Nomination pages for focal points and the secretariat; each view's first line decides access."""
 
-from datetime import date
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.forms import add_service_errors
+from portal.merge import form_value_set, merge_messages
 from roster import services
 from roster.conflicts import profile_merge
 from roster.forms import CvTemplate, WithdrawForm
@@ -171,35 +169,15 @@ def _render_conflict(request: HttpRequest, *, expert: Expert, error: ValidationE
     data = request.POST.copy()
     data["profile-version"] = str(latest.version)
     for name, value in merge.theirs.items():
-        _set_form_value(data, f"profile-{name}", value)
+        form_value_set(data, f"profile-{name}", value)
     # A file cannot be handed back to the browser; the rest of what was typed is.
     template = CvTemplate(user=request.user, data=data, expert=expert)
     template.is_valid()
     template.profile.add_error(None, error.messages)
-    labels = template.profile.fields
-    if merge.theirs:
-        template.profile.add_error(None, _("Their newer values are now shown for what you had not changed: %(fields)s.")
-                                   % {"fields": ", ".join(str(labels[name].label) for name in merge.theirs)})
-    if merge.both:
-        template.profile.add_error(None, _("You both changed %(fields)s: your values are shown; compare them with the "
-                                           "current profile before saving.")
-                                   % {"fields": ", ".join(str(labels[name].label) for name in merge.both)})
+    labels = {name: field.label for name, field in template.profile.fields.items()}
+    for message in merge_messages(merge, labels):
+        template.profile.add_error(None, message)
     return _render_form(request, template, expert=expert, status=409, conflict=True)
-
-
-def _set_form_value(data: QueryDict, key: str, value: Any) -> None:
-    """Put a stored value into posted form data, in the shape the form's widget sends it."""
-    if isinstance(value, list):
-        data.setlist(key, [str(item) for item in value])
-    elif isinstance(value, bool):
-        if value:
-            data[key] = "on"
-        else:
-            data.pop(key, None)
-    elif isinstance(value, date):
-        data[key] = value.isoformat()
-    else:
-        data[key] = "" if value is None else str(value)
 
 
 @login_required

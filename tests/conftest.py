@@ -67,3 +67,13 @@ def run_manage(monkeypatch):
         return 0
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in another language leaves it active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -88,7 +88,7 @@ def test_a_stale_edit_form_is_refused_with_an_explanation(cast, need_a):
     client = cast.client_for("owner")
     client.post(reverse("needs:need_edit", args=[need_a.pk]), {**FORM, "title": "First", "version": "1"})
     response = client.post(reverse("needs:need_edit", args=[need_a.pk]), {**FORM, "title": "Second", "version": "1"})
-    assert response.status_code == 200 and "Someone else changed this need" in response.content.decode()
+    assert response.status_code == 409 and "Someone else changed this need" in response.content.decode()
     need_a.refresh_from_db()
     assert need_a.title == "First"
 

@@ -33,10 +33,11 @@ def test_a_field_only_the_other_person_changed_shows_their_newer_value(cast, ope
     assert "Their newer values are now shown for what you had not changed: Telephone." in body
 
     # Saving again, as the page now stands, keeps both changes.
-    resent = refused.context["template"].profile.data.copy()
+    resent = dict(refused.context["template"].profile.data.lists())
     assert owner.post(url, resent).status_code == 302
     expert.refresh_from_db()
     assert expert.phone == "+254 700 111 222" and expert.employer == "Ethics and Anti-Corruption Commission"
+    assert sorted(expert.countries_worked_in.values_list("pk", flat=True)) == ["TZA", "UGA"]
 
 
 def test_a_field_both_changed_keeps_this_persons_value_and_is_named(cast, opened):
