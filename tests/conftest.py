@@ -77,3 +77,11 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_factories(request):
+    """Generated names and values depend on the test, not on the run, so a failure can be replayed."""
+    import factory.random
+
+    factory.random.reseed_random(request.node.nodeid)

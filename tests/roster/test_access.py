@@ -22,7 +22,11 @@ POST_MATRIX = [(who, 302 if status == 200 else status) for who, status in MATRIX
 
 @pytest.fixture
 def expert_of_a(cast, state_a):
-    expert = ExpertFactory(nominating_state=state_a, status=Expert.Status.DRAFT, created_by=cast.owner)
+    # A name that no page text contains by chance (a generated "Lang" once matched "Language").
+    expert = ExpertFactory(
+        nominating_state=state_a, status=Expert.Status.DRAFT, created_by=cast.owner,
+        given_name="Wanjiru", family_name="Kamau-Otieno",
+    )
     ExpertLanguageFactory(expert=expert)
     ExpertArticleFactory(expert=expert)
     expert.cv_file.save("cv.pdf", ContentFile(cv_pdf_bytes()), save=False)
