@@ -6,12 +6,13 @@ from typing import Any
 from simple_history.utils import get_m2m_reverse_field_name
 
 from needs.models import NEED_HISTORY, Need
+from portal.history import history_at_version
 from portal.merge import FieldsMerge, fields_merge
 
 
 def need_merge(*, need: Need, base_version: int, submitted: Mapping[str, Any], names: Iterable[str]) -> FieldsMerge:
     """Three-way comparison of the need's form fields; `submitted` holds the person's cleaned values."""
-    base = need.history.filter(version=base_version).order_by("-history_date", "-history_id").first()
+    base = history_at_version(need, base_version)
     if base is None:
         return FieldsMerge()
     current = Need.objects.prefetch_related("articles", "working_languages").get(pk=need.pk)

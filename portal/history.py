@@ -20,3 +20,8 @@ def one_history_row(
         del instance.skip_history_when_saving
     instance._history_user = by
     records.create_historical_record(instance, history_type)
+
+
+def history_at_version(instance: models.Model, version: int) -> models.Model | None:
+    """The latest history row of `instance` that holds `version` (the optimistic-locking counter)."""
+    return instance.history.filter(version=version).order_by("-history_date", "-history_id").first()

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from portal.history import history_at_version
 from portal.merge import FieldsMerge, fields_merge
 from roster.history import expert_history_m2m_sets
 from roster.models import Expert
@@ -17,7 +18,7 @@ def _attname(name: str) -> str:
 
 def profile_merge(*, expert: Expert, base_version: int, submitted: Mapping[str, Any]) -> FieldsMerge:
     """Three-way comparison of the profile fields; `submitted` holds the person's cleaned form values."""
-    base = expert.history.filter(version=base_version).order_by("-history_date", "-history_id").first()
+    base = history_at_version(expert, base_version)
     if base is None:
         return FieldsMerge()
     current = Expert.objects.prefetch_related(*MERGED_M2M_FIELDS).get(pk=expert.pk)
