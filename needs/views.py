@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from needs.conflicts import need_merge
 from needs.forms import NeedForm, NeedStatusForm
-from needs.models import Need
+from needs.models import NEED_HISTORY, Need
 from needs.selectors import need_get, need_list, need_search
 from needs.services import (
     need_create,
@@ -22,7 +21,7 @@ from needs.services import (
     need_update,
 )
 from portal.forms import add_service_errors
-from portal.merge import form_value_set, merge_messages
+from portal.merge import form_value_set, merge_messages, version_merge
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 1000
@@ -193,9 +192,12 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_conflict(request: HttpRequest, *, need: Need, sent: NeedForm, error: ValidationError) -> HttpResponse:
     """The person's values again, on the latest version, with what only the other person changed brought in."""
     names = [name for name in sent.fields if name != "version"]
-    merge = need_merge(need=need, base_version=sent.cleaned_data["version"], submitted=sent.cleaned_data, names=names)
+    merge = version_merge(
+        instance=need, records=NEED_HISTORY, base_version=sent.cleaned_data["version"],
+        submitted=sent.cleaned_data, names=names,
+    )
     data = request.POST.copy()
-    data["version"] = str(Need.objects.only("version").get(pk=need.pk).version)
+    data["version"] = str(merge.stored_version)
     for name, value in merge.theirs.items():
         form_value_set(data, name, value)
     form = NeedForm(data, instance=need, user=request.user)

@@ -7,7 +7,7 @@ only this person changed (their value is kept) and which both changed (their val
 field is named, to be checked before saving again).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,12 +15,17 @@ from typing import Any
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_reverse_field_name
+
+from portal.history import history_at_version
 
 
 @dataclass
 class FieldsMerge:
     theirs: dict[str, Any] = field(default_factory=dict)  # only the other person changed these: stored values
     both: list[str] = field(default_factory=list)  # both changed these, differently: this person's value stays
+    stored_version: int = 0  # the version the re-shown form is now based on
 
 
 def _comparable(value: Any) -> Any:
@@ -41,6 +46,34 @@ def fields_merge(*, before: Mapping[str, Any], stored: Mapping[str, Any], mine: 
             merge.theirs[name] = stored[name]
         else:
             merge.both.append(name)
+    return merge
+
+
+def version_merge(
+    *, instance: models.Model, records: HistoricalRecords, base_version: int, submitted: Mapping[str, Any],
+    names: Iterable[str],
+) -> FieldsMerge:
+    """Three-way comparison of a refused form's fields: the version it was opened on (from the history kept by
+    `records`, many-to-many sets included), what is stored now, and `submitted`, the person's cleaned values."""
+    model = type(instance)
+    current = model._default_manager.get(pk=instance.pk)
+    base = history_at_version(instance, base_version)
+    if base is None:
+        return FieldsMerge(stored_version=current.version)
+    before: dict[str, Any] = {}
+    stored: dict[str, Any] = {}
+    for name in names:
+        model_field = model._meta.get_field(name)
+        if model_field.many_to_many:
+            target = f"{get_m2m_reverse_field_name(model_field)}_id"
+            links = records.m2m_models[model_field].objects.filter(history_id=base.history_id)
+            before[name] = list(links.values_list(target, flat=True))
+            stored[name] = list(getattr(current, name).values_list("pk", flat=True))
+        else:
+            before[name] = getattr(base, model_field.attname)
+            stored[name] = getattr(current, model_field.attname)
+    merge = fields_merge(before=before, stored=stored, mine=submitted)
+    merge.stored_version = current.version
     return merge
 
 

@@ -11,11 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.forms import add_service_errors
-from portal.merge import form_value_set, merge_messages
+from portal.merge import form_value_set, merge_messages, version_merge
 from roster import services
-from roster.conflicts import profile_merge
 from roster.forms import CvTemplate, WithdrawForm
-from roster.models import Expert
+from roster.models import EXPERT_HISTORY, Expert
 from roster.selectors import expert_duplicates_for, expert_get, expert_search
 from roster.services import ExpertVersionConflict
 
@@ -137,7 +136,7 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             cv=template.profile.cleaned_data.get("cv"),
         )
     except ExpertVersionConflict as conflict:
-        return _render_conflict(request, expert=expert, error=conflict)
+        return _render_conflict(request, expert=expert, sent=template, error=conflict)
     except ValidationError as error:
         add_service_errors(template.profile, error)
         return _render_form(request, template, expert=expert, status=400)
@@ -154,20 +153,20 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
-def _render_conflict(request: HttpRequest, *, expert: Expert, error: ValidationError) -> HttpResponse:
+def _render_conflict(
+    request: HttpRequest, *, expert: Expert, sent: CvTemplate, error: ValidationError
+) -> HttpResponse:
     """Show the person's own values again, now based on the latest version, with the reason they were not saved.
 
     Fields that only the other person changed take their newer value, so that saving again does not
     silently undo it; fields both changed keep this person's value and are named for checking.
     """
-    latest = Expert.objects.only("version").get(pk=expert.pk)
-    sent = CvTemplate(user=request.user, data=request.POST, expert=expert)
-    sent.is_valid()
-    merge = profile_merge(
-        expert=expert, base_version=sent.profile.cleaned_data["version"], submitted=sent.profile.cleaned_data
+    merge = version_merge(
+        instance=expert, records=EXPERT_HISTORY, base_version=sent.profile.cleaned_data["version"],
+        submitted=sent.profile.cleaned_data, names=[*services.PROFILE_FIELDS, *MERGED_M2M_FIELDS],
     )
     data = request.POST.copy()
-    data["profile-version"] = str(latest.version)
+    data["profile-version"] = str(merge.stored_version)
     for name, value in merge.theirs.items():
         form_value_set(data, f"profile-{name}", value)
     # A file cannot be handed back to the browser; the rest of what was typed is.
@@ -178,6 +177,10 @@ def _render_conflict(request: HttpRequest, *, expert: Expert, error: ValidationE
     for message in merge_messages(merge, labels):
         template.profile.add_error(None, message)
     return _render_form(request, template, expert=expert, status=409, conflict=True)
+
+
+# The profile's many-to-many fields that the form edits (declared conflicts are not on the form).
+MERGED_M2M_FIELDS = ("assistance_types", "countries_worked_in")
 
 
 @login_required
