@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
@@ -14,6 +16,4 @@ class InvitationAwarePasswordResetForm(PasswordResetForm):
     link expired before first use has none yet, and must be able to ask for a new link the same way."""
 
     def get_users(self, email: str):
-        from accounts.models import User
-
         return (user for user in User.objects.filter(email__iexact=email, is_active=True) if user.email)

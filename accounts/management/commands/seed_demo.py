@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, demo_accounts_seed
+from needs.demo import demo_needs_seed
+from roster.demo import demo_experts_seed
 
 
 class Command(BaseCommand):
@@ -22,13 +24,9 @@ class Command(BaseCommand):
             raise CommandError("--experts and --needs must be zero or more.")
         logins = demo_accounts_seed()
         if options["experts"]:
-            from roster.demo import demo_experts_seed
-
             created = demo_experts_seed(count=options["experts"], seed=options["seed"])
             self.stdout.write(f"Demo experts: {created} in the roster.")
         if options["needs"]:
-            from needs.demo import demo_needs_seed
-
             created = demo_needs_seed(count=options["needs"], seed=options["seed"])
             self.stdout.write(f"Demo needs: {created} in the register.")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
