@@ -31,6 +31,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Needs gettext (apt-get install gettext): refresh the catalogues, translate, then compile.
 messages: install

@@ -60,8 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             # A focal point speaks for exactly one State; the secretariat for none in particular.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="focal_point", state__isnull=False)
-                    | models.Q(role="secretariat", state__isnull=True)
+                    models.Q(role="focal_point", state__isnull=False) | models.Q(role="secretariat", state__isnull=True)
                 ),
                 name="user_role_state_consistent",
             ),

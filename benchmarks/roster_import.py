@@ -38,11 +38,31 @@ def csv_bytes(rows: int, employer: str) -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for i in range(rows):
-        writer.writerow([
-            f"BENCH-{i:06d}", f"Given{i}", f"Bench{i}", "female", "KEN", "KEN", f"bench{i}@example.org", "",
-            "Investigator", employer, "prosecution", "10", "en:C2;fr:B1;sw:N", "46:3;48:2;15:1",
-            "legal_advice;capacity_building", "2026-01-01", "", "30", "yes", "no", "2026-01-15",
-        ])
+        writer.writerow(
+            [
+                f"BENCH-{i:06d}",
+                f"Given{i}",
+                f"Bench{i}",
+                "female",
+                "KEN",
+                "KEN",
+                f"bench{i}@example.org",
+                "",
+                "Investigator",
+                employer,
+                "prosecution",
+                "10",
+                "en:C2;fr:B1;sw:N",
+                "46:3;48:2;15:1",
+                "legal_advice;capacity_building",
+                "2026-01-01",
+                "",
+                "30",
+                "yes",
+                "no",
+                "2026-01-15",
+            ]
+        )
     return out.getvalue().encode()
 
 

@@ -64,11 +64,18 @@ def _build(n: int, seed: int) -> object:
     for offset in range(0, n, BATCH):
         experts = [
             Expert(
-                nominating_state=state, nationality=state, given_name=f"Given{i}", family_name=f"Family{i:07d}",
+                nominating_state=state,
+                nationality=state,
+                given_name=f"Given{i}",
+                family_name=f"Family{i:07d}",
                 name_key=expert_name_key(given_name=f"Given{i}", family_name=f"Family{i:07d}"),
-                gender="female" if i % 2 else "male", email=f"expert{i}@bench.example.org",
-                sector=rng.choice(sectors), years_experience=rng.randint(2, 35), days_per_year=rng.randint(0, 60),
-                status=rng.choice(statuses), last_confirmed_at=now,
+                gender="female" if i % 2 else "male",
+                email=f"expert{i}@bench.example.org",
+                sector=rng.choice(sectors),
+                years_experience=rng.randint(2, 35),
+                days_per_year=rng.randint(0, 60),
+                status=rng.choice(statuses),
+                last_confirmed_at=now,
             )
             for i in range(offset, min(offset + BATCH, n))
         ]

@@ -37,7 +37,12 @@ def _import_salt(request: HttpRequest) -> str:
 class NeedAdmin(SimpleHistoryAdmin):
     list_display = ["title", "requesting_state", "assistance_type", "priority", "status", "review_cycle", "updated_at"]
     list_filter = [
-        "status", "priority", "source", "review_cycle", "requesting_state__regional_group", "assistance_type"
+        "status",
+        "priority",
+        "source",
+        "review_cycle",
+        "requesting_state__regional_group",
+        "assistance_type",
     ]
     search_fields = ["title", "external_id", "requesting_state__name"]
     list_select_related = ["requesting_state", "assistance_type"]

@@ -47,8 +47,13 @@ def _pick(rng: random.Random, weights: dict) -> object:
 
 
 def demo_need_row(
-    *, i: int, seed: int, states: dict[str, list[Country]], articles: dict[str, list[Article]],
-    types: dict[str, AssistanceType], languages: dict[str, list[str]],
+    *,
+    i: int,
+    seed: int,
+    states: dict[str, list[Country]],
+    articles: dict[str, list[Article]],
+    types: dict[str, AssistanceType],
+    languages: dict[str, list[str]],
 ) -> dict[str, str]:
     # One generator per need: the same seed gives need i the same content however many are asked for.
     rng = random.Random(f"{seed}:{i}")
@@ -56,8 +61,10 @@ def demo_need_row(
     state = rng.choice(states[group])
     cycle = rng.choice((1, 2))
     chapter = _pick(rng, dict(CYCLE_CHAPTERS[cycle]))
-    cited = sorted(rng.sample(articles[chapter], k=min(len(articles[chapter]), rng.choice((1, 1, 1, 2, 2, 3)))),
-                   key=lambda article: article.pk)
+    cited = sorted(
+        rng.sample(articles[chapter], k=min(len(articles[chapter]), rng.choice((1, 1, 1, 2, 2, 3)))),
+        key=lambda article: article.pk,
+    )
     spoken = languages.get(state.iso3, [])
     working = [spoken[0]] if spoken else ["en"]
     if len(spoken) > 1 and rng.random() < 0.3:

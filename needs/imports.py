@@ -160,8 +160,11 @@ def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResul
         external_id = values["external_id"]
         if external_id and external_id in seen:
             errors.append(
-                ImportIssue(number, "external_id", _("%(id)r already appears in row %(row)d") % {
-                    "id": external_id, "row": seen[external_id]})
+                ImportIssue(
+                    number,
+                    "external_id",
+                    _("%(id)r already appears in row %(row)d") % {"id": external_id, "row": seen[external_id]},
+                )
             )
         seen.setdefault(external_id, number)
         result.errors.extend(errors)
@@ -185,8 +188,13 @@ def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResul
             # The portal refuses to change an addressed or cancelled need; so does the import.
             message = _("%(id)r is a need that is %(status)s; a closed need is not changed (differs in %(fields)s)")
             status = need.get_status_display().lower()
-            result.errors.append(ImportIssue(number, "external_id", message % {
-                "id": values["external_id"], "status": status, "fields": ", ".join(changed)}))
+            result.errors.append(
+                ImportIssue(
+                    number,
+                    "external_id",
+                    message % {"id": values["external_id"], "status": status, "fields": ", ".join(changed)},
+                )
+            )
             continue
         result.planned.append(
             PlannedNeed(number, values["external_id"], "update" if changed else "unchanged", values, need, changed)
@@ -224,8 +232,14 @@ def _write(result: NeedImportResult, *, by: User | None) -> None:
         if plan.action == "update" and plan.need is not None:
             plan.need = locked[plan.need.pk]
             if plan.need.status in CLOSED:  # closed since the check
-                raise _RowRefused(ImportIssue(plan.row, "external_id", _("%(id)r is a need that is %(status)s") % {
-                    "id": plan.external_id, "status": plan.need.get_status_display().lower()}))
+                raise _RowRefused(
+                    ImportIssue(
+                        plan.row,
+                        "external_id",
+                        _("%(id)r is a need that is %(status)s")
+                        % {"id": plan.external_id, "status": plan.need.get_status_display().lower()},
+                    )
+                )
             try:
                 plan.changes = _apply_changes(need=plan.need, by=by, data=plan.values)
             except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
@@ -237,7 +251,15 @@ def _write(result: NeedImportResult, *, by: User | None) -> None:
 # constraints are checked once per distinct combination instead of once per row (each check is a
 # query). The title constraint (not empty) is also the field's blank=False, checked for every row.
 CONSTRAINT_FIELDS = (
-    "priority", "source", "status", "review_cycle", "remote", "on_site", "desired_from", "desired_until", "version",
+    "priority",
+    "source",
+    "status",
+    "review_cycle",
+    "remote",
+    "on_site",
+    "desired_from",
+    "desired_until",
+    "version",
 )
 
 
@@ -273,30 +295,46 @@ def _insert_all(plans: Sequence[PlannedNeed], *, by: User | None) -> None:
         plan.need = need
         needs.append(need)
     # Recorded by someone else since the check: refuse the file, as a single insert would.
-    taken = set(Need.objects.filter(external_id__in=[need.external_id for need in needs])
-                .values_list("external_id", flat=True))
+    taken = set(
+        Need.objects.filter(external_id__in=[need.external_id for need in needs]).values_list("external_id", flat=True)
+    )
     for plan in plans:
         if plan.external_id in taken:
             error = plan.need.unique_error_message(Need, ("external_id",))
             raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(error.messages)))
     Need.objects.bulk_create(needs, batch_size=BATCH)
     article_links = ArticleLink.objects.bulk_create(
-        [ArticleLink(need_id=need.pk, article_id=article.pk)
-         for need, plan in zip(needs, plans, strict=True) for article in plan.values["articles"]],
+        [
+            ArticleLink(need_id=need.pk, article_id=article.pk)
+            for need, plan in zip(needs, plans, strict=True)
+            for article in plan.values["articles"]
+        ],
         batch_size=BATCH,
     )
     language_links = LanguageLink.objects.bulk_create(
-        [LanguageLink(need_id=need.pk, language_id=language.pk)
-         for need, plan in zip(needs, plans, strict=True) for language in plan.values["working_languages"]],
+        [
+            LanguageLink(need_id=need.pk, language_id=language.pk)
+            for need, plan in zip(needs, plans, strict=True)
+            for language in plan.values["working_languages"]
+        ],
         batch_size=BATCH,
     )
     history = {row.id: row for row in Need.history.bulk_history_create(needs, batch_size=BATCH, default_user=by)}
-    for field_name, links, target in (("articles", article_links, "article_id"),
-                                      ("working_languages", language_links, "language_id")):
+    for field_name, links, target in (
+        ("articles", article_links, "article_id"),
+        ("working_languages", language_links, "language_id"),
+    ):
         history_link = NEED_HISTORY.m2m_models[Need._meta.get_field(field_name)]
         history_link.objects.bulk_create(
-            [history_link(history_id=history[link.need_id].history_id, id=link.id, need_id=link.need_id,
-                          **{target: getattr(link, target)}) for link in links],
+            [
+                history_link(
+                    history_id=history[link.need_id].history_id,
+                    id=link.id,
+                    need_id=link.need_id,
+                    **{target: getattr(link, target)},
+                )
+                for link in links
+            ],
             batch_size=BATCH,
         )
 
@@ -320,8 +358,10 @@ def need_import(
     if csv_text is not None:
         numbered, result.errors = csv_table_read(csv_text, columns=COLUMNS, max_rows=MAX_ROWS)
     else:
-        numbered = [(number, {column: str(row.get(column, "")) for column in COLUMNS})
-                    for number, row in enumerate(rows or [], start=2)]
+        numbered = [
+            (number, {column: str(row.get(column, "")) for column in COLUMNS})
+            for number, row in enumerate(rows or [], start=2)
+        ]
     if result.errors:
         return result
     _plan(numbered, result)

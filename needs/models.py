@@ -30,7 +30,11 @@ class Need(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     external_id = models.CharField(
-        _("external identifier"), max_length=64, null=True, blank=True, unique=True,
+        _("external identifier"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("Identifier in the secretariat's own records, used by bulk imports."),
     )
     requesting_state = models.ForeignKey(
@@ -46,7 +50,9 @@ class Need(models.Model):
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.REVIEW_REPORT)
     source_reference = models.CharField(
-        _("source reference"), max_length=200, blank=True,
+        _("source reference"),
+        max_length=200,
+        blank=True,
         help_text=_("Document symbol and paragraph, e.g. CAC/COSP/IRG/I/1/1/Add.1, para. 42."),
     )
     review_cycle = models.PositiveSmallIntegerField(_("review cycle"), default=1)

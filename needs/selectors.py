@@ -32,6 +32,4 @@ def need_search(*, user: User, filters: Mapping[str, str] | None = None) -> Need
 
 def need_get(*, user: User, pk: int) -> Need:
     """The need, or a 404 when it does not exist or belongs to another State: the two look alike."""
-    return get_object_or_404(
-        need_visible(user=user).prefetch_related("articles__chapter", "working_languages"), pk=pk
-    )
+    return get_object_or_404(need_visible(user=user).prefetch_related("articles__chapter", "working_languages"), pk=pk)

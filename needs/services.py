@@ -187,8 +187,10 @@ def _locked(need: Need, *, expected_version: int | None) -> Need:
     current = Need.objects.select_for_update().get(pk=need.pk)
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
-            _("Someone else changed this need while you were editing it; your changes were not saved. "
-              "Here they are, so that nothing is lost: check them, then save again."),
+            _(
+                "Someone else changed this need while you were editing it; your changes were not saved. "
+                "Here they are, so that nothing is lost: check them, then save again."
+            ),
             code="stale_version",
         )
     return current

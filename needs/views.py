@@ -193,8 +193,11 @@ def _render_conflict(request: HttpRequest, *, need: Need, sent: NeedForm, error:
     """The person's values again, on the latest version, with what only the other person changed brought in."""
     names = [name for name in sent.fields if name != "version"]
     merge = version_merge(
-        instance=need, records=NEED_HISTORY, base_version=sent.cleaned_data["version"],
-        submitted=sent.cleaned_data, names=names,
+        instance=need,
+        records=NEED_HISTORY,
+        base_version=sent.cleaned_data["version"],
+        submitted=sent.cleaned_data,
+        names=names,
     )
     data = request.POST.copy()
     data["version"] = str(merge.stored_version)

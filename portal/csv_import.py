@@ -85,8 +85,11 @@ def csv_table_read(
                 continue
             if len(record) != len(header):
                 errors.append(
-                    ImportIssue(number, "columns", _("%(found)s fields, expected %(expected)s")
-                                % {"found": len(record), "expected": len(header)})
+                    ImportIssue(
+                        number,
+                        "columns",
+                        _("%(found)s fields, expected %(expected)s") % {"found": len(record), "expected": len(header)},
+                    )
                 )
                 continue
             rows.append((number, dict(zip(header, record, strict=True))))

@@ -50,7 +50,11 @@ def fields_merge(*, before: Mapping[str, Any], stored: Mapping[str, Any], mine: 
 
 
 def version_merge(
-    *, instance: models.Model, records: HistoricalRecords, base_version: int, submitted: Mapping[str, Any],
+    *,
+    instance: models.Model,
+    records: HistoricalRecords,
+    base_version: int,
+    submitted: Mapping[str, Any],
     names: Iterable[str],
 ) -> FieldsMerge:
     """Three-way comparison of a refused form's fields: the version it was opened on (from the history kept by
@@ -94,14 +98,17 @@ def form_value_set(data: QueryDict, key: str, value: Any) -> None:
         data[key] = "" if value is None else str(value)
 
 
-
 def merge_messages(merge: FieldsMerge, labels: Mapping[str, Any]) -> list[str]:
     """What the re-shown form says about the merge, naming fields by their labels."""
     messages = []
     if merge.theirs:
-        messages.append(_("Their newer values are now shown for what you had not changed: %(fields)s.")
-                        % {"fields": ", ".join(str(labels[name]) for name in merge.theirs)})
+        messages.append(
+            _("Their newer values are now shown for what you had not changed: %(fields)s.")
+            % {"fields": ", ".join(str(labels[name]) for name in merge.theirs)}
+        )
     if merge.both:
-        messages.append(_("You both changed %(fields)s: your values are shown; compare them with what is stored "
-                          "now before saving.") % {"fields": ", ".join(str(labels[name]) for name in merge.both)})
+        messages.append(
+            _("You both changed %(fields)s: your values are shown; compare them with what is stored now before saving.")
+            % {"fields": ", ".join(str(labels[name]) for name in merge.both)}
+        )
     return messages

@@ -163,9 +163,7 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {
-        "BACKEND": env_str(
-            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        ),
+        "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -36,9 +36,7 @@ def load_reference_data(apps, schema_editor) -> None:
         Article(number=int(row["article"]), chapter=chapters[row["chapter"]], title=row["title"])
         for row in read_tsv("uncac_articles.tsv")
     )
-    systems = {
-        code: LegalSystem.objects.create(code=code, name=name) for code, name in LEGAL_SYSTEMS.items()
-    }
+    systems = {code: LegalSystem.objects.create(code=code, name=name) for code, name in LEGAL_SYSTEMS.items()}
     legal = {row["iso3"]: row for row in read_tsv("legal_systems_factbook.tsv")}
     status = {row["iso3"]: row["status"] for row in read_tsv("uncac_status_exceptions.tsv")}
     for row in read_tsv("un_regional_groups.tsv"):

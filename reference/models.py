@@ -42,9 +42,7 @@ class Article(models.Model):
         verbose_name = _("UNCAC article")
         verbose_name_plural = _("UNCAC articles")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(number__gte=1, number__lte=71), name="article_number_1_71"
-            )
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=71), name="article_number_1_71")
         ]
 
     def __str__(self) -> str:
@@ -67,9 +65,7 @@ class LegalSystem(models.Model):
 class Country(models.Model):
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
-    regional_group = models.CharField(
-        _("UN regional group"), max_length=6, choices=RegionalGroup.choices, blank=True
-    )
+    regional_group = models.CharField(_("UN regional group"), max_length=6, choices=RegionalGroup.choices, blank=True)
     is_un_member = models.BooleanField(_("UN member State"), default=True)
     uncac_status = models.CharField(
         _("UNCAC status"), max_length=10, choices=UncacStatus.choices, default=UncacStatus.PARTY
@@ -82,9 +78,7 @@ class Country(models.Model):
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper"
-            ),
+            models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper"),
             # Only UN members sit in a UN regional group.
             models.CheckConstraint(
                 condition=models.Q(is_un_member=True) | models.Q(regional_group=""),

@@ -63,8 +63,15 @@ class EducationInline(ReadOnlyInline):
 @admin.register(Expert)
 class ExpertAdmin(SimpleHistoryAdmin):
     list_display = [
-        "family_name", "given_name", "nominating_state", "nationality", "status", "revalidation_pending",
-        "consent", "last_confirmed_at", "updated_at",
+        "family_name",
+        "given_name",
+        "nominating_state",
+        "nationality",
+        "status",
+        "revalidation_pending",
+        "consent",
+        "last_confirmed_at",
+        "updated_at",
     ]
     list_display_links = ["family_name", "given_name"]
     list_filter = ["status", "revalidation_pending", "sector", "nominating_state__regional_group", "nominating_state"]
@@ -75,15 +82,36 @@ class ExpertAdmin(SimpleHistoryAdmin):
     inlines = [ExpertLanguageInline, ExpertArticleInline, EmploymentInline, EducationInline]
     fieldsets = [
         (_("Decision"), {"fields": ["status", "revalidation_pending", "secretariat_message", "possible_duplicates"]}),
-        (_("Identity and contact"), {"fields": [
-            "nominating_state", "nationality", "given_name", "family_name", "gender", "email", "phone", "external_id",
-        ]}),
+        (
+            _("Identity and contact"),
+            {
+                "fields": [
+                    "nominating_state",
+                    "nationality",
+                    "given_name",
+                    "family_name",
+                    "gender",
+                    "email",
+                    "phone",
+                    "external_id",
+                ]
+            },
+        ),
         (_("Current post"), {"fields": ["current_position", "employer", "sector", "years_experience", "summary"]}),
         (_("Experience"), {"fields": ["assistance_types", "countries_worked_in", "declared_conflict_states"]}),
         (_("Availability"), {"fields": ["available_from", "available_until", "days_per_year", "remote", "on_site"]}),
-        (_("CV and consent"), {"fields": [
-            "cv_download", "consent_given_at", "consent_text_version", "last_confirmed_at", "erased_at",
-        ]}),
+        (
+            _("CV and consent"),
+            {
+                "fields": [
+                    "cv_download",
+                    "consent_given_at",
+                    "consent_text_version",
+                    "last_confirmed_at",
+                    "erased_at",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["version", "created_by", "created_at", "updated_at"]}),
     ]
     readonly_fields = ["possible_duplicates", "cv_download", "created_at", "updated_at"]
@@ -120,7 +148,8 @@ class ExpertAdmin(SimpleHistoryAdmin):
         if not others:
             return "—"
         return format_html_join(
-            ", ", '<a href="{}">{} ({}, {})</a>',
+            ", ",
+            '<a href="{}">{} ({}, {})</a>',
             (
                 (reverse("admin:roster_expert_change", args=[o.pk]), o, o.nominating_state.name, o.get_status_display())
                 for o in others
@@ -188,14 +217,18 @@ class ExpertAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Validate"), permissions=["decide"])
     def validate(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
         self._decide(
-            request, queryset, lambda e: services.expert_validate(expert=e, by=request.user),
+            request,
+            queryset,
+            lambda e: services.expert_validate(expert=e, by=request.user),
             _("%(count)d expert(s) validated."),
         )
 
     @admin.action(description=_("Reject"), permissions=["decide"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
         self._decide(
-            request, queryset, lambda e: services.expert_reject(expert=e, by=request.user),
+            request,
+            queryset,
+            lambda e: services.expert_reject(expert=e, by=request.user),
             _("%(count)d nomination(s) rejected."),
         )
 
@@ -205,7 +238,8 @@ class ExpertAdmin(SimpleHistoryAdmin):
         if form.is_valid():
             message = form.cleaned_data["message"]
             self._decide(
-                request, queryset,
+                request,
+                queryset,
                 lambda e: services.expert_request_changes(expert=e, by=request.user, message=message),
                 _("Changes requested for %(count)d expert(s)."),
             )

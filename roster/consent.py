@@ -122,7 +122,9 @@ def expert_consent_give(*, expert: Expert, now: datetime | None = None) -> Exper
     expert.last_confirmed_at = now
     expert.save(update_fields=["consent_given_at", "consent_text_version", "last_confirmed_at", "updated_at"])
     audit_record(
-        actor=None, action="expert.consent_give", target=expert,
+        actor=None,
+        action="expert.consent_give",
+        target=expert,
         details={"by": "expert", "consent_text_version": CONSENT_TEXT_VERSION},
     )
     return expert
@@ -136,7 +138,9 @@ def expert_consent_refuse(*, expert: Expert) -> Expert:
     expert.consent_text_version = ""
     expert.save(update_fields=["consent_given_at", "consent_text_version", "updated_at"])
     audit_record(
-        actor=None, action="expert.consent_refuse", target=expert,
+        actor=None,
+        action="expert.consent_refuse",
+        target=expert,
         details={"by": "expert", "withdrawn_consent_text_version": previous_version},
     )
     return expert

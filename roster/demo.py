@@ -27,38 +27,161 @@ FEATURED_STATES = {"KEN", "NGA", "IND", "IDN", "POL", "BRA", "MEX", "FRA"}
 GROUP_WEIGHTS = {"WEOG": 34, "EEG": 16, "APG": 20, "GRULAC": 17, "AFR": 13}
 CHAPTER_WEIGHTS = {"I": 1, "II": 15, "III": 45, "IV": 25, "V": 12, "VI": 2}
 SECTOR_WEIGHTS = {
-    "prosecution": 16, "law_enforcement": 14, "anti_corruption_body": 16, "judiciary": 9, "fiu": 8,
-    "government": 12, "audit": 5, "academia": 8, "private_sector": 4, "civil_society": 3,
-    "international_organization": 4, "other": 1,
+    "prosecution": 16,
+    "law_enforcement": 14,
+    "anti_corruption_body": 16,
+    "judiciary": 9,
+    "fiu": 8,
+    "government": 12,
+    "audit": 5,
+    "academia": 8,
+    "private_sector": 4,
+    "civil_society": 3,
+    "international_organization": 4,
+    "other": 1,
 }
 POSITIONS = {
-    "prosecution": "Senior prosecutor", "law_enforcement": "Chief investigator",
-    "anti_corruption_body": "Head of investigations", "judiciary": "Judge", "fiu": "Financial analyst",
-    "government": "Legal adviser", "audit": "Senior auditor", "academia": "Professor of criminal law",
-    "private_sector": "Compliance officer", "civil_society": "Programme director",
-    "international_organization": "Anti-corruption adviser", "other": "Consultant",
+    "prosecution": "Senior prosecutor",
+    "law_enforcement": "Chief investigator",
+    "anti_corruption_body": "Head of investigations",
+    "judiciary": "Judge",
+    "fiu": "Financial analyst",
+    "government": "Legal adviser",
+    "audit": "Senior auditor",
+    "academia": "Professor of criminal law",
+    "private_sector": "Compliance officer",
+    "civil_society": "Programme director",
+    "international_organization": "Anti-corruption adviser",
+    "other": "Consultant",
 }
 ASSISTANCE_WEIGHTS = {
-    "legal_advice": 22, "capacity_building": 22, "onsite_expert": 16, "good_practices": 12,
-    "action_plan": 10, "model_legislation": 8, "model_agreement": 6, "other": 4,
+    "legal_advice": 22,
+    "capacity_building": 22,
+    "onsite_expert": 16,
+    "good_practices": 12,
+    "action_plan": 10,
+    "model_legislation": 8,
+    "model_agreement": 6,
+    "other": 4,
 }
 STATUS_WEIGHTS = {"active": 80, "submitted": 7, "draft": 6, "changes_requested": 3, "inactive": 3, "withdrawn": 1}
 GIVEN_NAMES = [
-    "Amina", "Carlos", "Mei", "Olga", "Kwame", "Sofia", "Rahul", "Fatima", "Jonas", "Lucia", "Tariq", "Ingrid",
-    "Chinedu", "Ana", "Dmitri", "Aiko", "Samuel", "Leila", "Mateo", "Nadia", "Hiroshi", "Grace", "Pavel", "Zainab",
+    "Amina",
+    "Carlos",
+    "Mei",
+    "Olga",
+    "Kwame",
+    "Sofia",
+    "Rahul",
+    "Fatima",
+    "Jonas",
+    "Lucia",
+    "Tariq",
+    "Ingrid",
+    "Chinedu",
+    "Ana",
+    "Dmitri",
+    "Aiko",
+    "Samuel",
+    "Leila",
+    "Mateo",
+    "Nadia",
+    "Hiroshi",
+    "Grace",
+    "Pavel",
+    "Zainab",
 ]
 NATIVE = {
     **dict.fromkeys(["USA", "GBR", "CAN", "AUS", "NZL", "IRL", "JAM", "TTO", "BHS", "BRB"], "en"),
-    **dict.fromkeys(["FRA", "BEL", "CHE", "LUX", "MCO", "SEN", "CIV", "CMR", "MLI", "BFA", "NER", "TCD", "GAB",
-                     "COG", "COD", "BEN", "TGO", "GIN", "MDG", "HTI"], "fr"),
-    **dict.fromkeys(["ESP", "MEX", "ARG", "COL", "PER", "CHL", "VEN", "ECU", "BOL", "PRY", "URY", "GTM", "HND",
-                     "SLV", "NIC", "CRI", "PAN", "DOM", "CUB"], "es"),
+    **dict.fromkeys(
+        [
+            "FRA",
+            "BEL",
+            "CHE",
+            "LUX",
+            "MCO",
+            "SEN",
+            "CIV",
+            "CMR",
+            "MLI",
+            "BFA",
+            "NER",
+            "TCD",
+            "GAB",
+            "COG",
+            "COD",
+            "BEN",
+            "TGO",
+            "GIN",
+            "MDG",
+            "HTI",
+        ],
+        "fr",
+    ),
+    **dict.fromkeys(
+        [
+            "ESP",
+            "MEX",
+            "ARG",
+            "COL",
+            "PER",
+            "CHL",
+            "VEN",
+            "ECU",
+            "BOL",
+            "PRY",
+            "URY",
+            "GTM",
+            "HND",
+            "SLV",
+            "NIC",
+            "CRI",
+            "PAN",
+            "DOM",
+            "CUB",
+        ],
+        "es",
+    ),
     **dict.fromkeys(["BRA", "PRT", "AGO", "MOZ", "CPV"], "pt"),
-    **dict.fromkeys(["EGY", "SAU", "ARE", "JOR", "LBN", "MAR", "DZA", "TUN", "IRQ", "QAT", "KWT", "OMN", "BHR",
-                     "LBY", "SDN", "YEM", "SYR", "MRT"], "ar"),
+    **dict.fromkeys(
+        [
+            "EGY",
+            "SAU",
+            "ARE",
+            "JOR",
+            "LBN",
+            "MAR",
+            "DZA",
+            "TUN",
+            "IRQ",
+            "QAT",
+            "KWT",
+            "OMN",
+            "BHR",
+            "LBY",
+            "SDN",
+            "YEM",
+            "SYR",
+            "MRT",
+        ],
+        "ar",
+    ),
     **dict.fromkeys(["RUS", "BLR", "KAZ", "KGZ"], "ru"),
-    "CHN": "zh", "DEU": "de", "AUT": "de", "ITA": "it", "NLD": "nl", "POL": "pl", "UKR": "uk", "IDN": "id",
-    "TUR": "tr", "JPN": "ja", "KOR": "ko", "ROU": "ro", "GRC": "el", "KEN": "sw", "TZA": "sw",
+    "CHN": "zh",
+    "DEU": "de",
+    "AUT": "de",
+    "ITA": "it",
+    "NLD": "nl",
+    "POL": "pl",
+    "UKR": "uk",
+    "IDN": "id",
+    "TUR": "tr",
+    "JPN": "ja",
+    "KOR": "ko",
+    "ROU": "ro",
+    "GRC": "el",
+    "KEN": "sw",
+    "TZA": "sw",
 }
 # Second UN languages beyond English, by where they are plausible.
 EXTRA_LANGUAGES = {
@@ -177,8 +300,11 @@ def _links_sync(through: type[Model], target: str, stored_ids: list[int], wanted
     removed = [pk for pair, pk in stored.items() if pair not in wanted]
     for chunk in batched(removed, 1000):
         through.objects.filter(pk__in=chunk).delete()
-    added = [through(expert_id=expert_id, **{target: value}) for expert_id, value in wanted if (expert_id, value)
-             not in stored]
+    added = [
+        through(expert_id=expert_id, **{target: value})
+        for expert_id, value in wanted
+        if (expert_id, value) not in stored
+    ]
     through.objects.bulk_create(added, batch_size=2000)
 
 
@@ -187,9 +313,7 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
     """Create or refresh demo experts 0..count-1 (external_id demo-NNNNNN); returns how many demo experts exist."""
     catalogue = _Catalogue()
     today = timezone.localdate()
-    existing = dict(
-        Expert.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("external_id", "pk")
-    )
+    existing = dict(Expert.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("external_id", "pk"))
     generated = [(f"{DEMO_PREFIX}{i:06d}", _expert_values(i, seed, catalogue, today)) for i in range(count)]
     fields = list(generated[0][1]["row"]) if generated else []
 
@@ -210,30 +334,45 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
         if external_id in existing and stored[external_id] != values["row"]:
             Expert.objects.filter(pk=existing[external_id]).update(**values["row"])
     pks = dict(
-        Expert.objects.filter(external_id__in=[external_id for external_id, _values in generated])
-        .values_list("external_id", "pk")
+        Expert.objects.filter(external_id__in=[external_id for external_id, _values in generated]).values_list(
+            "external_id", "pk"
+        )
     )
     stored_ids = [existing[external_id] for external_id, _values in generated if external_id in existing]
     # Only what differs is written. The parts' changes are kept in their history (by nobody: a run of the
     # command), like any other change of them; a re-run with the same seed writes none.
     languages = parts_diff_keyed(
-        stored=ExpertLanguage.objects.filter(expert_id__in=stored_ids), key=["expert_id", "language_id"],
+        stored=ExpertLanguage.objects.filter(expert_id__in=stored_ids),
+        key=["expert_id", "language_id"],
         fields=["level"],
-        wanted=[ExpertLanguage(expert_id=pks[external_id], language_id=code, level=level)
-                for external_id, values in generated for code, level in values["languages"].items()],
+        wanted=[
+            ExpertLanguage(expert_id=pks[external_id], language_id=code, level=level)
+            for external_id, values in generated
+            for code, level in values["languages"].items()
+        ],
     )
     articles = parts_diff_keyed(
-        stored=ExpertArticle.objects.filter(expert_id__in=stored_ids), key=["expert_id", "article_id"],
+        stored=ExpertArticle.objects.filter(expert_id__in=stored_ids),
+        key=["expert_id", "article_id"],
         fields=["level"],
-        wanted=[ExpertArticle(expert_id=pks[external_id], article_id=number, level=level)
-                for external_id, values in generated for number, level in values["articles"].items()],
+        wanted=[
+            ExpertArticle(expert_id=pks[external_id], article_id=number, level=level)
+            for external_id, values in generated
+            for number, level in values["articles"].items()
+        ],
     )
     parts_write(ExpertLanguage, languages, fields=["level"], by=None)
     parts_write(ExpertArticle, articles, fields=["level"], by=None)
-    _links_sync(Expert.assistance_types.through, "assistancetype_id", stored_ids, {
-        (pks[external_id], code) for external_id, values in generated for code in values["assistance_types"]
-    })
-    _links_sync(Expert.countries_worked_in.through, "country_id", stored_ids, {
-        (pks[external_id], iso3) for external_id, values in generated for iso3 in values["countries_worked_in"]
-    })
+    _links_sync(
+        Expert.assistance_types.through,
+        "assistancetype_id",
+        stored_ids,
+        {(pks[external_id], code) for external_id, values in generated for code in values["assistance_types"]},
+    )
+    _links_sync(
+        Expert.countries_worked_in.through,
+        "country_id",
+        stored_ids,
+        {(pks[external_id], iso3) for external_id, values in generated for iso3 in values["countries_worked_in"]},
+    )
     return Expert.objects.filter(external_id__startswith=DEMO_PREFIX).count()

@@ -16,9 +16,7 @@ class ExpertFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Expert.Status.choices)
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Expert.Sector.choices)
-    nominating_state = django_filters.ModelChoiceFilter(
-        label=_("Nominating State"), queryset=Country.objects.all()
-    )
+    nominating_state = django_filters.ModelChoiceFilter(label=_("Nominating State"), queryset=Country.objects.all())
     chapter = django_filters.ModelChoiceFilter(
         label=_("UNCAC chapter"), queryset=Chapter.objects.all(), method="filter_chapter"
     )
@@ -44,7 +42,8 @@ class ExpertFilter(django_filters.FilterSet):
         method="filter_mode",
     )
     stale = django_filters.BooleanFilter(
-        label=_("Stale (not confirmed in time)"), field_name="is_stale",
+        label=_("Stale (not confirmed in time)"),
+        field_name="is_stale",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
 

@@ -91,7 +91,9 @@ class LanguageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["language"] = forms.ChoiceField(label=_("Language"), choices=language_choices)
         self.fields["level"] = forms.TypedChoiceField(
-            label=_("Level"), choices=BLANK + list(LanguageLevel.choices), coerce=int,
+            label=_("Level"),
+            choices=BLANK + list(LanguageLevel.choices),
+            coerce=int,
             help_text=_("Common European Framework of Reference level, or native."),
         )
 
@@ -149,7 +151,8 @@ class UniqueRowsFormSet(forms.BaseFormSet):
 
     def kept_forms(self) -> list[forms.Form]:
         return [
-            form for form in self.forms
+            form
+            for form in self.forms
             if form.has_changed() and form.is_valid() and not (self.can_delete and self._should_delete_form(form))
         ]
 
@@ -167,7 +170,8 @@ class ExpertiseFormSet(UniqueRowsFormSet):
 class RowsFormSet(forms.BaseFormSet):
     def kept_forms(self) -> list[forms.Form]:
         return [
-            form for form in self.forms
+            form
+            for form in self.forms
             if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
         ]
 
@@ -189,26 +193,28 @@ class CvTemplate:
         initial = _profile_initial(expert) if stored is not None else {}
         self.profile = ExpertForm(data, files, user=user, creating=creating, initial=initial, prefix="profile")
         self.languages = LanguageFormSetClass(
-            data, prefix="languages", form_kwargs={"language_choices": language_choices()},
+            data,
+            prefix="languages",
+            form_kwargs={"language_choices": language_choices()},
             initial=[{"language": x.language_id, "level": x.level} for x in stored.languages.all()] if stored else None,
         )
         self.expertise = ExpertiseFormSetClass(
-            data, prefix="expertise", form_kwargs={"article_choices": article_choices()},
+            data,
+            prefix="expertise",
+            form_kwargs={"article_choices": article_choices()},
             initial=[{"article": x.article_id, "level": x.level} for x in stored.expertise.all()] if stored else None,
         )
         self.employment = EmploymentFormSetClass(
-            data, prefix="employment",
-            initial=[
-                {f: getattr(x, f) for f in EMPLOYMENT_FIELDS}
-                for x in stored.employment.all()
-            ] if stored else None,
+            data,
+            prefix="employment",
+            initial=[{f: getattr(x, f) for f in EMPLOYMENT_FIELDS} for x in stored.employment.all()]
+            if stored
+            else None,
         )
         self.education = EducationFormSetClass(
-            data, prefix="education",
-            initial=[
-                {f: getattr(x, f) for f in EDUCATION_FIELDS}
-                for x in stored.education.all()
-            ] if stored else None,
+            data,
+            prefix="education",
+            initial=[{f: getattr(x, f) for f in EDUCATION_FIELDS} for x in stored.education.all()] if stored else None,
         )
 
     @property
@@ -254,13 +260,17 @@ def _profile_initial(expert: Expert) -> dict[str, Any]:
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional, seen by the secretariat)"), required=False, max_length=500,
+        label=_("Reason (optional, seen by the secretariat)"),
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class RequestChangesForm(forms.Form):
     message = forms.CharField(
-        label=_("Message to the nominating State"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Message to the nominating State"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Say what should change; the focal point sees this message on the profile."),
     )

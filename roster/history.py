@@ -126,8 +126,10 @@ def expert_history_bulk_create(experts: Sequence[Expert], *, by: User | None, up
         links = through.objects.filter(expert_id__in=list(history_ids)).values_list(*attnames)
         expert_at = attnames.index("expert_id")
         history_link.objects.bulk_create(
-            [history_link(history_id=history_ids[values[expert_at]], **dict(zip(attnames, values, strict=True)))
-             for values in links.iterator()],
+            [
+                history_link(history_id=history_ids[values[expert_at]], **dict(zip(attnames, values, strict=True)))
+                for values in links.iterator()
+            ],
             batch_size=BATCH,
         )
 
@@ -150,7 +152,9 @@ def _describe(part: str, row: models.Model) -> str:
         return f"{row.language.name}: {row.get_level_display()}"
     if part == "expertise":
         return _("Article %(number)s, %(title)s: %(level)s") % {
-            "number": row.article_id, "title": row.article.title, "level": row.get_level_display(),
+            "number": row.article_id,
+            "title": row.article.title,
+            "level": row.get_level_display(),
         }
     if part == "employment":
         years = f"{row.start_year}–{row.end_year or ''}"
@@ -177,12 +181,17 @@ def expert_parts_changes(*, expert_id: int, limit: int = 100) -> list[PartChange
             .order_by("-history_date", "-history_id")[:limit]
         )
         for position, newer in enumerate(rows):
-            previous = next((row for row in rows[position + 1:] if row.id == newer.id), None)
-            changes.append(PartChange(
-                at=newer.history_date, part=str(label), kind=str(KINDS[newer.history_type]),
-                before=_describe(part, previous) if previous is not None and newer.history_type == "~" else "",
-                after=_describe(part, newer), user=newer.history_user,
-            ))
+            previous = next((row for row in rows[position + 1 :] if row.id == newer.id), None)
+            changes.append(
+                PartChange(
+                    at=newer.history_date,
+                    part=str(label),
+                    kind=str(KINDS[newer.history_type]),
+                    before=_describe(part, previous) if previous is not None and newer.history_type == "~" else "",
+                    after=_describe(part, newer),
+                    user=newer.history_user,
+                )
+            )
     changes.sort(key=lambda change: change.at, reverse=True)
     return changes[:limit]
 
@@ -195,8 +204,10 @@ def expert_history_m2m_sets(history_ids: Sequence[int]) -> dict[str, dict[int, l
         target = get_m2m_reverse_field_name(relation)
         by_history: dict[int, list[dict[str, Any]]] = {history_id: [] for history_id in history_ids}
         links = (
-            EXPERT_HISTORY.m2m_models[relation].objects.filter(history_id__in=list(history_ids))
-            .select_related(target).order_by(target)
+            EXPERT_HISTORY.m2m_models[relation]
+            .objects.filter(history_id__in=list(history_ids))
+            .select_related(target)
+            .order_by(target)
         )
         for link in links:
             by_history[link.history_id].append({target: getattr(link, target)})

@@ -36,9 +36,27 @@ from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_key
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 
 COLUMNS = (
-    "external_id", "given_name", "family_name", "gender", "nationality", "nominating_state", "email", "phone",
-    "current_position", "employer", "sector", "years_experience", "languages", "articles", "assistance_types",
-    "available_from", "available_until", "days_per_year", "remote", "on_site", "consent_date",
+    "external_id",
+    "given_name",
+    "family_name",
+    "gender",
+    "nationality",
+    "nominating_state",
+    "email",
+    "phone",
+    "current_position",
+    "employer",
+    "sector",
+    "years_experience",
+    "languages",
+    "articles",
+    "assistance_types",
+    "available_from",
+    "available_until",
+    "days_per_year",
+    "remote",
+    "on_site",
+    "consent_date",
 )
 IMPORTED_CONSENT_VERSION = "external"
 MAX_ROWS = 50_000
@@ -47,9 +65,23 @@ LEVELS["N"] = LanguageLevel.NATIVE
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Fields the file sets on the expert row (the children and consent are handled apart).
 ROW_FIELDS = (
-    "given_name", "family_name", "name_key", "gender", "nationality_id", "nominating_state_id", "email", "phone",
-    "current_position", "employer", "sector", "years_experience", "available_from", "available_until",
-    "days_per_year", "remote", "on_site",
+    "given_name",
+    "family_name",
+    "name_key",
+    "gender",
+    "nationality_id",
+    "nominating_state_id",
+    "email",
+    "phone",
+    "current_position",
+    "employer",
+    "sector",
+    "years_experience",
+    "available_from",
+    "available_until",
+    "days_per_year",
+    "remote",
+    "on_site",
 )
 
 
@@ -74,7 +106,10 @@ class DuplicateFlag:
         else:
             target = _("row %(row)s of this file") % {"row": self.other_row}
         return _("row %(row)s, %(external_id)s: possible duplicate of %(target)s (%(reason)s)") % {
-            "row": self.row, "external_id": self.external_id, "target": target, "reason": self.reason,
+            "row": self.row,
+            "external_id": self.external_id,
+            "target": target,
+            "reason": self.reason,
         }
 
 
@@ -143,8 +178,11 @@ class _RowChecker:
         if not value:
             self.fail(column, _("required"))
         elif value not in allowed:
-            self.fail(column, _("'%(value)s' is not one of: %(allowed)s")
-                      % {"value": self.row[column], "allowed": ", ".join(allowed)})
+            self.fail(
+                column,
+                _("'%(value)s' is not one of: %(allowed)s")
+                % {"value": self.row[column], "allowed": ", ".join(allowed)},
+            )
         return value
 
     def country(self, column: str) -> str:
@@ -206,8 +244,11 @@ class _RowChecker:
             if code not in self.reference.languages:
                 self.fail("languages", _("'%(code)s' is not a known ISO 639-1 language code") % {"code": code})
             elif level.upper() not in LEVELS:
-                self.fail("languages", _("'%(level)s' is not a level for %(code)s (use A1, A2, B1, B2, C1, C2 or N)")
-                          % {"level": level, "code": code})
+                self.fail(
+                    "languages",
+                    _("'%(level)s' is not a level for %(code)s (use A1, A2, B1, B2, C1, C2 or N)")
+                    % {"level": level, "code": code},
+                )
             elif code in languages:
                 self.fail("languages", _("'%(code)s' is given more than once") % {"code": code})
             else:
@@ -221,8 +262,11 @@ class _RowChecker:
             if article not in self.reference.articles:
                 self.fail("articles", _("'%(number)s' is not an UNCAC article (1 to 71)") % {"number": number})
             elif level not in {"1", "2", "3"}:
-                self.fail("articles", _("'%(level)s' is not a level for article %(number)s (use 1, 2 or 3)")
-                          % {"level": level, "number": number})
+                self.fail(
+                    "articles",
+                    _("'%(level)s' is not a level for article %(number)s (use 1, 2 or 3)")
+                    % {"level": level, "number": number},
+                )
             elif article in articles:
                 self.fail("articles", _("article %(number)s is given more than once") % {"number": number})
             else:
@@ -235,8 +279,11 @@ class _RowChecker:
             if not code:
                 continue
             if code not in self.reference.assistance_types:
-                self.fail("assistance_types", _("'%(code)s' is not one of: %(allowed)s")
-                          % {"code": code, "allowed": ", ".join(sorted(self.reference.assistance_types))})
+                self.fail(
+                    "assistance_types",
+                    _("'%(code)s' is not one of: %(allowed)s")
+                    % {"code": code, "allowed": ", ".join(sorted(self.reference.assistance_types))},
+                )
             elif code not in codes:
                 codes.append(code)
         return codes
@@ -334,11 +381,19 @@ def expert_import(
             continue
         plan = _RowChecker(number, row, reference, result.errors).plan(today=today)
         if own_state and plan.values["nominating_state_id"] not in ("", own_state):
-            result.errors.append(ImportIssue(number, "nominating_state", _("you may import only experts of %(state)s")
-                                             % {"state": own_state}))
+            result.errors.append(
+                ImportIssue(
+                    number, "nominating_state", _("you may import only experts of %(state)s") % {"state": own_state}
+                )
+            )
         if plan.external_id in seen_ids:
-            result.errors.append(ImportIssue(number, "external_id", _("'%(id)s' is also on row %(row)s")
-                                             % {"id": plan.external_id, "row": seen_ids[plan.external_id]}))
+            result.errors.append(
+                ImportIssue(
+                    number,
+                    "external_id",
+                    _("'%(id)s' is also on row %(row)s") % {"id": plan.external_id, "row": seen_ids[plan.external_id]},
+                )
+            )
         elif plan.external_id:
             seen_ids[plan.external_id] = number
         result.planned.append(plan)
@@ -355,11 +410,17 @@ def expert_import(
             continue
         # The State check comes first: what became of another State's record is not a focal point's to learn.
         if own_state and current.nominating_state_id != own_state:
-            result.errors.append(ImportIssue(plan.row, "external_id", _(
-                "this identifier is already used by a record that is not of your State")))
+            result.errors.append(
+                ImportIssue(
+                    plan.row, "external_id", _("this identifier is already used by a record that is not of your State")
+                )
+            )
         elif current.erased_at is not None:
-            result.errors.append(ImportIssue(plan.row, "external_id", _(
-                "this expert asked for their personal data to be erased; remove the row")))
+            result.errors.append(
+                ImportIssue(
+                    plan.row, "external_id", _("this expert asked for their personal data to be erased; remove the row")
+                )
+            )
         plan.existing = current
     if result.errors:
         result.planned = []
@@ -372,16 +433,21 @@ def expert_import(
     # A focal point is shown only duplicates within its own State: whether another State nominated someone is
     # not theirs to learn. The audit row keeps every pair for the secretariat.
     result.duplicates = [
-        flag for flag in every_duplicate
+        flag
+        for flag in every_duplicate
         if not own_state or flag.existing_id is None or flag.existing_state == own_state
     ]
     if not dry_run:
         _write(result.planned, by=by, own_state=own_state)
         result.written = True
         audit_record(
-            actor=by, action="expert.import", target=None,
+            actor=by,
+            action="expert.import",
+            target=None,
             details={
-                "source": source, "created": result.created, "updated": result.updated,
+                "source": source,
+                "created": result.created,
+                "updated": result.updated,
                 "unchanged": result.unchanged,
                 # Every possible duplicate, including other States', so the secretariat can look at them.
                 "possible_duplicates": [
@@ -455,14 +521,23 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
         if any(expert.pk is None for expert in to_create):
             # A backend without RETURNING hands back no primary keys; external_id is unique, so ask by it.
             ids = dict(
-                Expert.objects.filter(external_id__in=[expert.external_id for expert in to_create])
-                .values_list("external_id", "pk")
+                Expert.objects.filter(external_id__in=[expert.external_id for expert in to_create]).values_list(
+                    "external_id", "pk"
+                )
             )
             for expert in to_create:
                 expert.pk = ids[expert.external_id]
     if to_update:
-        fields = [*ROW_FIELDS, "consent_given_at", "consent_text_version", "last_confirmed_at", "status",
-                  "revalidation_pending", "version", "updated_at"]
+        fields = [
+            *ROW_FIELDS,
+            "consent_given_at",
+            "consent_text_version",
+            "last_confirmed_at",
+            "status",
+            "revalidation_pending",
+            "version",
+            "updated_at",
+        ]
         # One plain UPDATE per changed expert: with bulk_update's CASE expressions, 1,000 changed rows took 6.2 s
         # and 10,000 took 39 s on SQLite; this way 0.8 s and 10 s (benchmarks/roster_import.py).
         for expert in to_update:
@@ -475,24 +550,39 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
     for plan in written:
         expert = plan.existing
         stored = plan.action == "update"
-        languages.extend(parts_diff_keyed(
-            stored=expert.languages.all() if stored else (), key=["language_id"], fields=["level"],
-            wanted=[ExpertLanguage(expert_id=expert.pk, language_id=code, level=level)
-                    for code, level in plan.languages.items()],
-        ))
-        articles.extend(parts_diff_keyed(
-            stored=expert.expertise.all() if stored else (), key=["article_id"], fields=["level"],
-            wanted=[ExpertArticle(expert_id=expert.pk, article_id=number, level=level)
-                    for number, level in plan.articles.items()],
-        ))
+        languages.extend(
+            parts_diff_keyed(
+                stored=expert.languages.all() if stored else (),
+                key=["language_id"],
+                fields=["level"],
+                wanted=[
+                    ExpertLanguage(expert_id=expert.pk, language_id=code, level=level)
+                    for code, level in plan.languages.items()
+                ],
+            )
+        )
+        articles.extend(
+            parts_diff_keyed(
+                stored=expert.expertise.all() if stored else (),
+                key=["article_id"],
+                fields=["level"],
+                wanted=[
+                    ExpertArticle(expert_id=expert.pk, article_id=number, level=level)
+                    for number, level in plan.articles.items()
+                ],
+            )
+        )
     parts_write(ExpertLanguage, languages, fields=["level"], by=by)
     parts_write(ExpertArticle, articles, fields=["level"], by=by)
     expert_ids = [plan.existing.pk for plan in written]
     through = Expert.assistance_types.through
     through.objects.filter(expert_id__in=expert_ids).delete()
     through.objects.bulk_create(
-        [through(expert_id=plan.existing.pk, assistancetype_id=code)
-         for plan in written for code in plan.assistance_types],
+        [
+            through(expert_id=plan.existing.pk, assistancetype_id=code)
+            for plan in written
+            for code in plan.assistance_types
+        ],
         batch_size=1000,
     )
     expert_history_bulk_create(to_create, by=by, update=False)
@@ -543,14 +633,27 @@ def _duplicates(planned: list[PlannedExpert]) -> list[DuplicateFlag]:
         for expert in matches.values():
             if expert.external_id == plan.external_id:
                 continue
-            flags.append(DuplicateFlag(plan.row, plan.external_id, expert.pk, None,
-                                       _reasons(plan, expert.name_key, expert.nationality_id, expert.email),
-                                       existing_state=expert.nominating_state_id))
+            flags.append(
+                DuplicateFlag(
+                    plan.row,
+                    plan.external_id,
+                    expert.pk,
+                    None,
+                    _reasons(plan, expert.name_key, expert.nationality_id, expert.email),
+                    existing_state=expert.nominating_state_id,
+                )
+            )
         earlier = {id(other): other for other in (first_row_by_key.get(key), first_row_by_email.get(email)) if other}
         for other in earlier.values():
-            flags.append(DuplicateFlag(plan.row, plan.external_id, None, other.row,
-                                       _reasons(plan, other.values["name_key"], other.values["nationality_id"],
-                                                other.values["email"])))
+            flags.append(
+                DuplicateFlag(
+                    plan.row,
+                    plan.external_id,
+                    None,
+                    other.row,
+                    _reasons(plan, other.values["name_key"], other.values["nationality_id"], other.values["email"]),
+                )
+            )
         first_row_by_key.setdefault(key, plan)
         first_row_by_email.setdefault(email, plan)
     return flags

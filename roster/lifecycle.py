@@ -110,7 +110,9 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
     past_grace = list(
         stale_active.annotate(
             stale_since=ExpressionWrapper(F("confirmed_on") + stale_after, output_field=DateTimeField())
-        ).filter(confirmed_on__lt=now - stale_after - grace, last_reminder_at__gte=F("stale_since")).order_by("pk")
+        )
+        .filter(confirmed_on__lt=now - stale_after - grace, last_reminder_at__gte=F("stale_since"))
+        .order_by("pk")
     )
     run.deactivated = past_grace
     if not dry_run:
@@ -119,7 +121,9 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
             expert.version += 1
             expert.save(update_fields=["status", "version", "updated_at"])
             audit_record(
-                actor=None, action="expert.deactivate_stale", target=expert,
+                actor=None,
+                action="expert.deactivate_stale",
+                target=expert,
                 details={"by": "send_update_reminders", "confirmed_on": expert.confirmed_on.isoformat()},
             )
 
@@ -142,13 +146,17 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
 
     for expert in due:
         confirmation_request(
-            expert=expert, now=now, template="roster/email/update_reminder_expert.txt",
+            expert=expert,
+            now=now,
+            template="roster/email/update_reminder_expert.txt",
             subject=_("Is your profile on the UNCAC expert roster still current?"),
         )
         expert.last_reminder_at = now
         expert.save(update_fields=["last_reminder_at"])
         audit_record(
-            actor=None, action="expert.update_reminder", target=expert,
+            actor=None,
+            action="expert.update_reminder",
+            target=expert,
             details={"by": "send_update_reminders", "confirmed_on": expert.confirmed_on.isoformat()},
         )
     _mail_focal_points(due=due, focal_points=focal_points)
@@ -191,10 +199,31 @@ def _mail_focal_points(*, due: list[Expert], focal_points: dict[str, list[User]]
 # Everything the Expert row holds that is the person's own, in a stable order; cell_key and name_key are
 # internal (the first must never leave the server, the second is only a folding of the name).
 EXPORTED_FIELDS = [
-    "external_id", "given_name", "family_name", "gender", "email", "phone", "current_position", "employer",
-    "sector", "years_experience", "summary", "available_from", "available_until", "days_per_year", "remote",
-    "on_site", "status", "secretariat_message", "consent_given_at", "consent_text_version",
-    "confirmation_requested_at", "last_confirmed_at", "last_reminder_at", "created_at", "updated_at",
+    "external_id",
+    "given_name",
+    "family_name",
+    "gender",
+    "email",
+    "phone",
+    "current_position",
+    "employer",
+    "sector",
+    "years_experience",
+    "summary",
+    "available_from",
+    "available_until",
+    "days_per_year",
+    "remote",
+    "on_site",
+    "status",
+    "secretariat_message",
+    "consent_given_at",
+    "consent_text_version",
+    "confirmation_requested_at",
+    "last_confirmed_at",
+    "last_reminder_at",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -223,7 +252,9 @@ def _parts_history(expert: Expert) -> list[dict[str, Any]]:
             "history_date", "history_id", "history_type", "id", *names
         ):
             change = {
-                "at": _plain(row["history_date"]), "part": part, "row": row["id"],
+                "at": _plain(row["history_date"]),
+                "part": part,
+                "row": row["id"],
                 "change": HISTORY_CHANGES[row["history_type"]],
                 **{name.removesuffix("_id"): row[name] for name in names},
             }
@@ -247,8 +278,13 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         for item in expert.languages.select_related("language").order_by("language_id")
     ]
     data["expertise"] = [
-        {"article": item.article_id, "title": item.article.title, "chapter": item.article.chapter_id,
-         "level": item.level, "level_name": str(item.get_level_display())}
+        {
+            "article": item.article_id,
+            "title": item.article.title,
+            "chapter": item.article.chapter_id,
+            "level": item.level,
+            "level_name": str(item.get_level_display()),
+        }
         for item in expert.expertise.select_related("article").order_by("article_id")
     ]
     data["assistance_types"] = [
@@ -273,7 +309,9 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
     data["parts_history"] = _parts_history(expert)
     data["exported_at"] = _plain(timezone.now())
     audit_record(
-        actor=by, action="expert.data_export", target=expert,
+        actor=by,
+        action="expert.data_export",
+        target=expert,
         details={"by": "expert" if by is None else "user"},
     )
     return data
@@ -281,8 +319,15 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
 
 # Personal fields blanked on erasure, on the expert and on every historical row of it.
 ERASED_TEXT_FIELDS = [
-    "given_name", "email", "phone", "current_position", "employer", "summary", "secretariat_message",
-    "cv_original_name", "cv_content_type",
+    "given_name",
+    "email",
+    "phone",
+    "current_position",
+    "employer",
+    "summary",
+    "secretariat_message",
+    "cv_original_name",
+    "cv_content_type",
 ]
 
 # Keys of an expert's audit rows that hold free text about the person (see services: withdraw, request changes, reject).
@@ -344,6 +389,7 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     audit_record(actor=by, action="expert.erase", target=expert, details={"by": "expert" if by is None else "user"})
 
     storage = Expert._meta.get_field("cv_file").storage
+
     # Files go only once the erasure is committed; a rolled-back erasure must not lose the CV.
     def delete_files() -> None:
         for name in sorted(cv_names):

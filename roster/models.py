@@ -64,15 +64,17 @@ class Expert(models.Model):
         OTHER = "other", _("Other")
 
     external_id = models.CharField(
-        _("external identifier"), max_length=64, null=True, blank=True, unique=True,
+        _("external identifier"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("Identifier in the nominating State's own records, used by bulk imports."),
     )
     nominating_state = models.ForeignKey(
         Country, verbose_name=_("nominating State"), on_delete=models.PROTECT, related_name="nominated_experts"
     )
-    nationality = models.ForeignKey(
-        Country, verbose_name=_("nationality"), on_delete=models.PROTECT, related_name="+"
-    )
+    nationality = models.ForeignKey(Country, verbose_name=_("nationality"), on_delete=models.PROTECT, related_name="+")
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     # Accent- and case-folded "given family", for finding possible duplicates.
@@ -102,9 +104,7 @@ class Expert(models.Model):
     remote = models.BooleanField(_("available for remote work"), default=True)
     on_site = models.BooleanField(_("available for on-site missions"), default=True)
 
-    cv_file = models.FileField(
-        _("CV"), storage=private_storage, upload_to=cv_upload_to, blank=True, max_length=200
-    )
+    cv_file = models.FileField(_("CV"), storage=private_storage, upload_to=cv_upload_to, blank=True, max_length=200)
     cv_original_name = models.CharField(max_length=200, blank=True)
     cv_content_type = models.CharField(max_length=100, blank=True)
 

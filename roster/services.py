@@ -40,8 +40,21 @@ Status = Expert.Status
 
 # The CV template's own fields; status, State, consent and the like are never taken from a form.
 PROFILE_FIELDS = (
-    "given_name", "family_name", "gender", "nationality", "email", "phone", "current_position", "employer",
-    "sector", "years_experience", "summary", "available_from", "available_until", "days_per_year", "remote",
+    "given_name",
+    "family_name",
+    "gender",
+    "nationality",
+    "email",
+    "phone",
+    "current_position",
+    "employer",
+    "sector",
+    "years_experience",
+    "summary",
+    "available_from",
+    "available_until",
+    "days_per_year",
+    "remote",
     "on_site",
 )
 EDITABLE = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE}
@@ -138,11 +151,15 @@ def _replace_children(*, expert: Expert, profile: ExpertProfile, by: User) -> No
     for row in [*employment, *education]:
         row.full_clean(exclude=["expert"])
     languages = parts_diff_keyed(
-        stored=expert.languages.all(), key=["language_id"], fields=["level"],
+        stored=expert.languages.all(),
+        key=["language_id"],
+        fields=["level"],
         wanted=[ExpertLanguage(expert=expert, language_id=s.language_id, level=s.level) for s in profile.languages],
     )
     expertise = parts_diff_keyed(
-        stored=expert.expertise.all(), key=["article_id"], fields=["level"],
+        stored=expert.expertise.all(),
+        key=["article_id"],
+        fields=["level"],
         wanted=[ExpertArticle(expert=expert, article_id=a.article_id, level=a.level) for a in profile.expertise],
     )
     # In the order the form shows them, so that an edited row is paired with the row it was.
@@ -199,7 +216,9 @@ def expert_nominate(
         if kind is not None:
             _store_cv(expert=expert, cv=cv, kind=kind)
     audit_record(
-        actor=by, action="expert.nominate", target=expert,
+        actor=by,
+        action="expert.nominate",
+        target=expert,
         details={"nominating_state": state_id, "possible_duplicates": _duplicate_ids(expert=expert)},
     )
     return expert
@@ -221,8 +240,10 @@ def expert_update(
         version=version + 1
     ):
         raise ExpertVersionConflict(
-            _("Someone else changed this profile after you opened it; your changes were not saved. "
-              "Here they are, so that nothing is lost: check the current profile, then save again."),
+            _(
+                "Someone else changed this profile after you opened it; your changes were not saved. "
+                "Here they are, so that nothing is lost: check the current profile, then save again."
+            ),
             code="stale_version",
         )
     kind = cv_validate(cv) if cv is not None else None
@@ -236,7 +257,9 @@ def expert_update(
         if kind is not None:
             _store_cv(expert=current, cv=cv, kind=kind)
     audit_record(
-        actor=by, action="expert.update", target=current,
+        actor=by,
+        action="expert.update",
+        target=current,
         details={"version": current.version, "possible_duplicates": _duplicate_ids(expert=current)},
     )
     return current
@@ -252,9 +275,7 @@ def expert_submit(*, expert: Expert, by: User) -> Expert:
             _("Only a draft, a profile with changes requested or an inactive profile can be submitted.")
         )
     if not current.languages.exists() or not current.expertise.exists():
-        raise ValidationError(
-            _("Add at least one language and one UNCAC article before submitting the nomination.")
-        )
+        raise ValidationError(_("Add at least one language and one UNCAC article before submitting the nomination."))
     current.status = Status.SUBMITTED
     _save_transition(expert=current, by=by, fields=["status"])
     audit_record(actor=by, action="expert.submit", target=current)

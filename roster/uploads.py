@@ -76,8 +76,10 @@ def cv_validate(upload) -> CvKind:
     kind = cv_kind(upload)
     if kind is None:
         raise ValidationError(
-            _("The CV must be a PDF, Word (DOCX) or OpenDocument text (ODT) file. "
-              "This file is none of these, whatever its name says."),
+            _(
+                "The CV must be a PDF, Word (DOCX) or OpenDocument text (ODT) file. "
+                "This file is none of these, whatever its name says."
+            ),
             code="cv_type",
         )
     return kind

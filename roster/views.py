@@ -74,8 +74,11 @@ def _submit(request: HttpRequest, expert: Expert) -> None:
     else:
         messages.success(
             request,
-            _("Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
-              "the profile and give consent.") % {"expert": expert},
+            _(
+                "Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
+                "the profile and give consent."
+            )
+            % {"expert": expert},
         )
 
 
@@ -153,17 +156,18 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
-def _render_conflict(
-    request: HttpRequest, *, expert: Expert, sent: CvTemplate, error: ValidationError
-) -> HttpResponse:
+def _render_conflict(request: HttpRequest, *, expert: Expert, sent: CvTemplate, error: ValidationError) -> HttpResponse:
     """Show the person's own values again, now based on the latest version, with the reason they were not saved.
 
     Fields that only the other person changed take their newer value, so that saving again does not
     silently undo it; fields both changed keep this person's value and are named for checking.
     """
     merge = version_merge(
-        instance=expert, records=EXPERT_HISTORY, base_version=sent.profile.cleaned_data["version"],
-        submitted=sent.profile.cleaned_data, names=[*services.PROFILE_FIELDS, *MERGED_M2M_FIELDS],
+        instance=expert,
+        records=EXPERT_HISTORY,
+        base_version=sent.profile.cleaned_data["version"],
+        submitted=sent.profile.cleaned_data,
+        names=[*services.PROFILE_FIELDS, *MERGED_M2M_FIELDS],
     )
     data = request.POST.copy()
     data["profile-version"] = str(merge.stored_version)

@@ -46,7 +46,6 @@ def cast(db, state_a, state_b) -> Cast:
     )
 
 
-
 @pytest.fixture
 def run_manage(monkeypatch):
     """Run `manage.py ARGS` as the shell would and return its exit status.

@@ -62,10 +62,16 @@ def test_a_focal_point_needs_a_state_at_database_level():
         User.objects.create_user(email="x@example.org", role=User.Role.FOCAL_POINT, state=None)
 
 
-@pytest.mark.parametrize("who, status", [
-    ("owner", 200), ("colleague_same_state", 200), ("focal_point_other_state", 200),
-    ("secretariat", 200), ("anonymous", 302),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("owner", 200),
+        ("colleague_same_state", 200),
+        ("focal_point_other_state", 200),
+        ("secretariat", 200),
+        ("anonymous", 302),
+    ],
+)
 def test_home_access(cast, who, status):
     response = cast.client_for(who).get(reverse("home"))
     assert response.status_code == status
@@ -91,16 +97,21 @@ def test_login_locks_after_repeated_failures_per_username_and_address(cast, clie
     url = reverse("login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": cast.owner.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                         REMOTE_ADDR="10.0.0.1")
+    locked = client.post(
+        url, {"username": cast.owner.email, "password": "correct horse battery staple"}, REMOTE_ADDR="10.0.0.1"
+    )
     assert locked.status_code == 429
     # The same user from another address, and another user from the same address, are not locked.
-    other_address = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                                REMOTE_ADDR="10.0.0.2")
+    other_address = client.post(
+        url, {"username": cast.owner.email, "password": "correct horse battery staple"}, REMOTE_ADDR="10.0.0.2"
+    )
     assert other_address.status_code == 302
     client.logout()
-    other_user = client.post(url, {"username": cast.colleague_same_state.email,
-                                   "password": "correct horse battery staple"}, REMOTE_ADDR="10.0.0.1")
+    other_user = client.post(
+        url,
+        {"username": cast.colleague_same_state.email, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.1",
+    )
     assert other_user.status_code == 302
 
 
@@ -138,16 +149,19 @@ def test_secretariat_admin_refuses_focal_points_even_marked_staff(cast, client):
 def test_a_password_change_is_audited(cast, client):
     client.force_login(cast.owner)
     new_password = "another long passphrase 2026"
-    response = client.post(reverse("password_change"), {
-        "old_password": "correct horse battery staple", "new_password1": new_password, "new_password2": new_password})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "correct horse battery staple", "new_password1": new_password, "new_password2": new_password},
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="user.password_change", actor=cast.owner).count() == 1
 
 
 def test_a_refused_password_change_is_not_audited(cast, client):
     client.force_login(cast.owner)
-    response = client.post(reverse("password_change"), {
-        "old_password": "wrong", "new_password1": "x", "new_password2": "y"})
+    response = client.post(
+        reverse("password_change"), {"old_password": "wrong", "new_password1": "x", "new_password2": "y"}
+    )
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action="user.password_change").exists()
 
@@ -171,10 +185,18 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
 def test_a_forged_forwarded_for_header_does_not_dodge_the_lock(cast, client, settings):
     url = reverse("login")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        client.post(url, {"username": cast.owner.email, "password": "wrong"},
-                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}")
-    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="81.2.69.200")
+        client.post(
+            url,
+            {"username": cast.owner.email, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}",
+        )
+    locked = client.post(
+        url,
+        {"username": cast.owner.email, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="81.2.69.200",
+    )
     assert locked.status_code == 429
 
 
@@ -183,11 +205,23 @@ def test_behind_one_trusted_proxy_the_lock_follows_the_real_client(cast, client,
     url = reverse("login")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         # The client forges the left part; the load balancer appends the address it really saw.
-        client.post(url, {"username": cast.owner.email, "password": "wrong"},
-                    REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}, 81.2.69.1")
-    locked = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                         REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="81.2.69.99, 81.2.69.1")
+        client.post(
+            url,
+            {"username": cast.owner.email, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR=f"81.2.69.{attempt + 10}, 81.2.69.1",
+        )
+    locked = client.post(
+        url,
+        {"username": cast.owner.email, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="81.2.69.99, 81.2.69.1",
+    )
     assert locked.status_code == 429
-    other_client = client.post(url, {"username": cast.owner.email, "password": "correct horse battery staple"},
-                               REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="81.2.69.2")
+    other_client = client.post(
+        url,
+        {"username": cast.owner.email, "password": "correct horse battery staple"},
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="81.2.69.2",
+    )
     assert other_client.status_code == 302

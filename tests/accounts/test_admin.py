@@ -10,10 +10,16 @@ pytestmark = pytest.mark.django_db
 INVITE = reverse("admin:accounts_user_invite")
 
 
-@pytest.mark.parametrize("who, status", [
-    ("owner", 302), ("colleague_same_state", 302), ("focal_point_other_state", 302),
-    ("secretariat", 200), ("anonymous", 302),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("owner", 302),
+        ("colleague_same_state", 302),
+        ("focal_point_other_state", 302),
+        ("secretariat", 200),
+        ("anonymous", 302),
+    ],
+)
 def test_invite_page_access(cast, who, status):
     response = cast.client_for(who).get(INVITE)
     assert response.status_code == status
@@ -28,8 +34,9 @@ def test_invite_page_refuses_put(cast):
 def test_secretariat_invites_a_focal_point_who_gets_a_link(cast, django_capture_on_commit_callbacks):
     client = cast.client_for("secretariat")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(INVITE, {"email": "new@example.org", "full_name": "Ana Lima", "role": "focal_point",
-                                        "state": "BRA"})
+        response = client.post(
+            INVITE, {"email": "new@example.org", "full_name": "Ana Lima", "role": "focal_point", "state": "BRA"}
+        )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert user.is_focal_point and user.state_id == "BRA" and not user.has_usable_password()
@@ -37,11 +44,14 @@ def test_secretariat_invites_a_focal_point_who_gets_a_link(cast, django_capture_
     assert mail.outbox[-1].to == ["new@example.org"] and "/accounts/reset/" in mail.outbox[-1].body
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"email": "x@example.org", "role": "focal_point"}, "state"),
-    ({"email": "x@example.org", "role": "secretariat", "state": "KEN"}, "state"),
-    ({"email": "owner@a.example.org", "role": "focal_point", "state": "KEN"}, "email"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"email": "x@example.org", "role": "focal_point"}, "state"),
+        ({"email": "x@example.org", "role": "secretariat", "state": "KEN"}, "state"),
+        ({"email": "owner@a.example.org", "role": "focal_point", "state": "KEN"}, "email"),
+    ],
+)
 def test_a_wrong_invitation_is_refused_with_the_field_named(cast, data, field):
     response = cast.client_for("secretariat").post(INVITE, data)
     assert response.status_code == 200 and field in response.context["form"].errors

@@ -32,9 +32,18 @@ def test_focal_point_pages_are_accessible(cast, page, sign_in, live_server):
     need = NeedFactory(requesting_state=cast.owner.state)
     sign_in(cast.owner.email)
     found = {}
-    for path in ["/", "/nominations/", "/nominations/new/", f"/nominations/{expert.pk}/",
-                 f"/nominations/{expert.pk}/edit/", "/needs/", "/needs/new/", f"/needs/{need.pk}/",
-                 f"/needs/{need.pk}/edit/", "/accounts/password/change/"]:
+    for path in [
+        "/",
+        "/nominations/",
+        "/nominations/new/",
+        f"/nominations/{expert.pk}/",
+        f"/nominations/{expert.pk}/edit/",
+        "/needs/",
+        "/needs/new/",
+        f"/needs/{need.pk}/",
+        f"/needs/{need.pk}/edit/",
+        "/accounts/password/change/",
+    ]:
         page.goto(f"{live_server.url}{path}")
         if problems := _violations(page):
             found[path] = problems

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_expert_confirms_consents_downloads_and_the_link_then_says_it_is_used(page, live_server):
     expert = ExpertFactory(
-        status=Expert.Status.SUBMITTED, consent_given_at=None, consent_text_version="", last_confirmed_at=None,
-        given_name="Wanjiru", family_name="Kamau", email="wanjiru.kamau@example.org",
+        status=Expert.Status.SUBMITTED,
+        consent_given_at=None,
+        consent_text_version="",
+        last_confirmed_at=None,
+        given_name="Wanjiru",
+        family_name="Kamau",
+        email="wanjiru.kamau@example.org",
     )
     ExpertLanguageFactory(expert=expert, language_id="en", level=7)
     ExpertLanguageFactory(expert=expert, language_id="fr", level=4)

@@ -18,7 +18,10 @@ def test_expert_asks_for_erasure_and_the_focal_points_list_shows_the_record_anon
     cast, page, sign_in, live_server
 ):
     expert = ExpertFactory(
-        given_name="Imani", family_name="Chege", email="imani.chege@example.org", phone="+254 700 000 000",
+        given_name="Imani",
+        family_name="Chege",
+        email="imani.chege@example.org",
+        phone="+254 700 000 000",
         employer="Kenya Anti-Corruption Agency",
     )
     ExpertLanguageFactory(expert=expert, language_id="sw", level=7)
@@ -58,8 +61,14 @@ def test_expert_asks_for_erasure_and_the_focal_points_list_shows_the_record_anon
     row.get_by_role("link").click()
     expect(page.get_by_role("heading", name=pseudonym)).to_be_visible()
     main = page.get_by_role("main")
-    for gone in ("Imani", "Chege", "imani.chege@example.org", "+254 700 000 000", "Ministry of Justice",
-                 "Kenya Anti-Corruption Agency"):
+    for gone in (
+        "Imani",
+        "Chege",
+        "imani.chege@example.org",
+        "+254 700 000 000",
+        "Ministry of Justice",
+        "Kenya Anti-Corruption Agency",
+    ):
         expect(main).not_to_contain_text(gone)
     expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
 

@@ -17,8 +17,13 @@ def _assert_login_redirect(response):
 
 @pytest.mark.parametrize(
     "who, status",
-    [("owner", 200), ("colleague_same_state", 200), ("focal_point_other_state", 200), ("secretariat", 200),
-     ("anonymous", 302)],
+    [
+        ("owner", 200),
+        ("colleague_same_state", 200),
+        ("focal_point_other_state", 200),
+        ("secretariat", 200),
+        ("anonymous", 302),
+    ],
 )
 @pytest.mark.parametrize("url_name", ["needs:need_list", "needs:need_export", "needs:need_create"])
 def test_pages_without_a_need_open_to_every_focal_point_and_the_secretariat(cast, need_a, who, status, url_name):
@@ -30,8 +35,13 @@ def test_pages_without_a_need_open_to_every_focal_point_and_the_secretariat(cast
 
 @pytest.mark.parametrize(
     "who, status",
-    [("owner", 200), ("colleague_same_state", 200), ("focal_point_other_state", 404), ("secretariat", 200),
-     ("anonymous", 302)],
+    [
+        ("owner", 200),
+        ("colleague_same_state", 200),
+        ("focal_point_other_state", 404),
+        ("secretariat", 200),
+        ("anonymous", 302),
+    ],
 )
 @pytest.mark.parametrize("url_name", ["needs:need_detail", "needs:need_edit"])
 def test_a_need_opens_only_for_its_state_and_the_secretariat(cast, need_a, who, status, url_name):
@@ -43,8 +53,13 @@ def test_a_need_opens_only_for_its_state_and_the_secretariat(cast, need_a, who, 
 
 @pytest.mark.parametrize(
     "who, status",
-    [("owner", 302), ("colleague_same_state", 302), ("focal_point_other_state", 404), ("secretariat", 302),
-     ("anonymous", 302)],
+    [
+        ("owner", 302),
+        ("colleague_same_state", 302),
+        ("focal_point_other_state", 404),
+        ("secretariat", 302),
+        ("anonymous", 302),
+    ],
 )
 def test_cancelling_a_need_is_open_only_to_its_state_and_the_secretariat(cast, need_a, who, status):
     response = cast.client_for(who).post(reverse("needs:need_status", args=[need_a.pk]), {"status": "cancelled"})

@@ -40,13 +40,25 @@ def test_a_past_version_in_the_admin_can_be_read_but_not_posted_back(cast, need_
     page = client.get(url)
     assert page.status_code == 200 and "Revert" not in page.content.decode()
     form = {
-        "requesting_state": "FRA", "articles": ["46"], "assistance_type": "legal_advice", "working_languages": ["en"],
-        "priority": "high", "title": "Rewritten from the history page", "source": "review_report",
-        "review_cycle": "1", "status": "addressed", "version": "1", "remote": "on", "on_site": "on",
+        "requesting_state": "FRA",
+        "articles": ["46"],
+        "assistance_type": "legal_advice",
+        "working_languages": ["en"],
+        "priority": "high",
+        "title": "Rewritten from the history page",
+        "source": "review_report",
+        "review_cycle": "1",
+        "status": "addressed",
+        "version": "1",
+        "remote": "on",
+        "on_site": "on",
     }
     assert client.post(url, form).status_code == 403
     assert client.post(url, {**form, "_change_history": "1"}).status_code == 403
     need_a.refresh_from_db()
     assert (need_a.title, need_a.requesting_state_id, need_a.status) == (
-        "Witness protection programme for Kenya", "KEN", "open")
+        "Witness protection programme for Kenya",
+        "KEN",
+        "open",
+    )
     assert not AuditEvent.objects.filter(action__startswith="need.").exists()

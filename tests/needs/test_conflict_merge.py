@@ -20,8 +20,9 @@ def opened(cast):
 
 def test_what_only_the_other_person_changed_is_brought_into_the_form(cast, opened):
     need, url = opened
-    cast.client_for("colleague_same_state").post(url, {**FORM, "version": "1", "priority": "low",
-                                                       "working_languages": ["fr", "en", "es"]})
+    cast.client_for("colleague_same_state").post(
+        url, {**FORM, "version": "1", "priority": "low", "working_languages": ["fr", "en", "es"]}
+    )
     owner = cast.client_for("owner")
     refused = owner.post(url, {**FORM, "version": "1", "title": "Whistle-blower protection law"})
     assert refused.status_code == 409

@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def _snapshot() -> list[tuple]:
     return [
-        (need.external_id, need.requesting_state_id, need.title, need.review_cycle,
-         tuple(a.pk for a in need.articles.all()), tuple(sorted(lang.pk for lang in need.working_languages.all())))
+        (
+            need.external_id,
+            need.requesting_state_id,
+            need.title,
+            need.review_cycle,
+            tuple(a.pk for a in need.articles.all()),
+            tuple(sorted(lang.pk for lang in need.working_languages.all())),
+        )
         for need in Need.objects.prefetch_related("articles", "working_languages").order_by("external_id")
     ]
 

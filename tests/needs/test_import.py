@@ -28,7 +28,7 @@ def _row(i: int, **overrides: str) -> dict[str, str]:
         "languages": "fr;en",
         "priority": "high",
         "title": f"Mutual legal assistance procedures {i}",
-        "description": "Central authority, case management, \"quoted\" text, and a comma.",
+        "description": 'Central authority, case management, "quoted" text, and a comma.',
         "source": "review_report",
         "source_reference": f"CAC/COSP/IRG/I/1/1/Add.{i}, para. 3",
         "review_cycle": "1",
@@ -58,7 +58,7 @@ def test_the_command_imports_a_file_and_reports_what_it_did(tmp_path, capsys):
     assert need.requesting_state_id == "SEN" and need.status == "open" and need.created_by is None
     assert sorted(need.articles.values_list("pk", flat=True)) == [46, 48]
     assert sorted(need.working_languages.values_list("pk", flat=True)) == ["en", "fr"]
-    assert need.description.startswith("Central authority, case management, \"quoted\"")
+    assert need.description.startswith('Central authority, case management, "quoted"')
     event = AuditEvent.objects.get(action="need.import")
     assert event.details["created"] == ["IRG-00000", "IRG-00001", "IRG-00002"]
     assert need.history.count() == 1
@@ -113,8 +113,9 @@ def test_a_malformed_file_is_refused_with_the_row_named(text, message):
 
 def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path, capsys):
     path = tmp_path / "latin1.csv"
-    path.write_bytes((HEADER + "\n").encode() + "IRG-1,CIV,46,legal_advice,fr,high,Côte,,review_report,,1\n".encode(
-        "latin-1"))
+    path.write_bytes(
+        (HEADER + "\n").encode() + "IRG-1,CIV,46,legal_advice,fr,high,Côte,,review_report,,1\n".encode("latin-1")
+    )
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_needs", str(path))
     assert "row 1, file: the file is not UTF-8 text" in capsys.readouterr().err

@@ -63,7 +63,9 @@ def test_desired_period_must_be_ordered(cast):
 def test_update_records_what_changed_bumps_the_version_and_keeps_history(cast, need_a):
     fr = Language.objects.get(code="fr")
     need = need_update(
-        need=need_a, by=cast.colleague_same_state, data={"title": "New title", "working_languages": [fr]},
+        need=need_a,
+        by=cast.colleague_same_state,
+        data={"title": "New title", "working_languages": [fr]},
         expected_version=1,
     )
     assert need.version == 2 and need.title == "New title"
@@ -114,8 +116,15 @@ def test_the_secretariat_moves_a_need_along_its_lifecycle(cast, need_a, path):
 
 @pytest.mark.parametrize(
     "start, target",
-    [("open", "addressed"), ("addressed", "open"), ("cancelled", "open"), ("addressed", "cancelled"),
-     ("open", "open"), ("cancelled", "shortlisting"), ("open", "bogus")],
+    [
+        ("open", "addressed"),
+        ("addressed", "open"),
+        ("cancelled", "open"),
+        ("addressed", "cancelled"),
+        ("open", "open"),
+        ("cancelled", "shortlisting"),
+        ("open", "bogus"),
+    ],
 )
 def test_illegal_transitions_are_refused(cast, start, target):
     need = NeedFactory(status=start)
@@ -142,8 +151,14 @@ def test_a_focal_point_cannot_edit_once_shortlisting_has_started(cast, need_a):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("priority", "urgent"), ("source", "rumour"), ("status", "closed"), ("review_cycle", 0), ("title", ""),
-     ("version", 0)],
+    [
+        ("priority", "urgent"),
+        ("source", "rumour"),
+        ("status", "closed"),
+        ("review_cycle", 0),
+        ("title", ""),
+        ("version", 0),
+    ],
 )
 def test_the_database_refuses_values_outside_the_invariants(field, value):
     need = NeedFactory()

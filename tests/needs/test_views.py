@@ -62,8 +62,14 @@ def test_the_create_form_shows_articles_grouped_by_chapter_and_no_state_field_fo
 
 def test_bad_input_is_explained_and_what_was_typed_is_kept(cast):
     client = cast.client_for("owner")
-    data = {**FORM, "articles": [], "remote": "", "on_site": "", "desired_from": "2026-05-01",
-            "desired_until": "2026-04-01"}
+    data = {
+        **FORM,
+        "articles": [],
+        "remote": "",
+        "on_site": "",
+        "desired_from": "2026-05-01",
+        "desired_until": "2026-04-01",
+    }
     response = client.post(reverse("needs:need_create"), data)
     body = response.content.decode()
     assert response.status_code == 200 and not Need.objects.exists()
@@ -142,12 +148,19 @@ def varied_needs(cast):
     return {
         "kenya_46_en": NeedFactory(articles=[46], working_languages=["en"], priority="high"),
         "kenya_15_fr": NeedFactory(articles=[15, 16], working_languages=["fr"], assistance_type_id="onsite_expert"),
-        "senegal_52": NeedFactory(requesting_state=country("SEN"), articles=[52], working_languages=["fr"],
-                                  status="shortlisting", priority="low"),
-        "mexico_9_es": NeedFactory(requesting_state=country("MEX"), articles=[9], working_languages=["es"],
-                                   review_cycle=2),
-        "france_46": NeedFactory(requesting_state=country("FRA"), articles=[46, 55], working_languages=["fr", "en"],
-                                 status="cancelled"),
+        "senegal_52": NeedFactory(
+            requesting_state=country("SEN"),
+            articles=[52],
+            working_languages=["fr"],
+            status="shortlisting",
+            priority="low",
+        ),
+        "mexico_9_es": NeedFactory(
+            requesting_state=country("MEX"), articles=[9], working_languages=["es"], review_cycle=2
+        ),
+        "france_46": NeedFactory(
+            requesting_state=country("FRA"), articles=[46, 55], working_languages=["fr", "en"], status="cancelled"
+        ),
     }
 
 
@@ -193,7 +206,7 @@ def test_the_export_is_scoped_like_the_list(cast, varied_needs):
 
 
 def test_the_export_has_the_import_columns_and_neutralises_formulas(cast):
-    NeedFactory(title="=HYPERLINK(\"http://evil.example\")", articles=[46, 48], working_languages=["fr", "en"])
+    NeedFactory(title='=HYPERLINK("http://evil.example")', articles=[46, 48], working_languages=["fr", "en"])
     response = cast.client_for("owner").get(reverse("needs:need_export"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]

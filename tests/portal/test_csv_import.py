@@ -15,8 +15,11 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them_blank_rows_counted():
 
 
 def test_every_header_problem_is_reported_on_row_1():
-    assert _read("a,a,c\n")[1] == ["row 1, b: missing column", "row 1, a: column given more than once",
-                                   "row 1, c: unknown column"]
+    assert _read("a,a,c\n")[1] == [
+        "row 1, b: missing column",
+        "row 1, a: column given more than once",
+        "row 1, c: unknown column",
+    ]
 
 
 def test_bytes_that_are_not_utf8_are_refused():

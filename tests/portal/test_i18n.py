@@ -50,9 +50,14 @@ def test_every_message_is_translated_and_compiled(language):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("accept, lang, text", [
-    ("fr-FR,fr;q=0.9", "fr", "Se connecter"), ("es", "es", "Iniciar sesión"), ("en", "en", "Sign in"),
-])
+@pytest.mark.parametrize(
+    "accept, lang, text",
+    [
+        ("fr-FR,fr;q=0.9", "fr", "Se connecter"),
+        ("es", "es", "Iniciar sesión"),
+        ("en", "en", "Sign in"),
+    ],
+)
 def test_the_login_page_speaks_the_browsers_language(client, accept, lang, text):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept).content.decode()
     assert f'<html lang="{lang}">' in body and text in body

@@ -6,8 +6,16 @@ from reference.models import Article, AssistanceType, Chapter, Country, Language
 
 pytestmark = pytest.mark.django_db
 
-CHAPTER_RANGES = {"I": (1, 4), "II": (5, 14), "III": (15, 42), "IV": (43, 50), "V": (51, 59),
-                  "VI": (60, 62), "VII": (63, 64), "VIII": (65, 71)}
+CHAPTER_RANGES = {
+    "I": (1, 4),
+    "II": (5, 14),
+    "III": (15, 42),
+    "IV": (43, 50),
+    "V": (51, 59),
+    "VI": (60, 62),
+    "VII": (63, 64),
+    "VIII": (65, 71),
+}
 
 
 def test_all_71_articles_sit_in_their_8_chapters():
@@ -20,9 +28,7 @@ def test_all_71_articles_sit_in_their_8_chapters():
 
 
 def test_193_members_in_five_groups_with_official_counts():
-    counts = dict(
-        Country.objects.filter(is_un_member=True).values_list("regional_group").annotate(n=Count("iso3"))
-    )
+    counts = dict(Country.objects.filter(is_un_member=True).values_list("regional_group").annotate(n=Count("iso3")))
     assert counts == {"AFR": 54, "APG": 54, "EEG": 23, "GRULAC": 33, "WEOG": 29}
     assert Country.objects.filter(is_un_member=True).count() == 193
 
@@ -60,10 +66,23 @@ def test_legal_systems_come_from_the_factbook_tags():
 
 def test_six_un_languages_are_flagged():
     assert set(Language.objects.filter(is_un_language=True).values_list("code", flat=True)) == {
-        "ar", "zh", "en", "fr", "ru", "es"}
+        "ar",
+        "zh",
+        "en",
+        "fr",
+        "ru",
+        "es",
+    }
 
 
 def test_assistance_types_have_stable_codes():
     assert list(AssistanceType.objects.values_list("code", flat=True)) == [
-        "legal_advice", "model_legislation", "good_practices", "onsite_expert",
-        "action_plan", "capacity_building", "model_agreement", "other"]
+        "legal_advice",
+        "model_legislation",
+        "good_practices",
+        "onsite_expert",
+        "action_plan",
+        "capacity_building",
+        "model_agreement",
+        "other",
+    ]

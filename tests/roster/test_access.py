@@ -24,8 +24,11 @@ POST_MATRIX = [(who, 302 if status == 200 else status) for who, status in MATRIX
 def expert_of_a(cast, state_a):
     # A name that no page text contains by chance (a generated "Lang" once matched "Language").
     expert = ExpertFactory(
-        nominating_state=state_a, status=Expert.Status.DRAFT, created_by=cast.owner,
-        given_name="Wanjiru", family_name="Kamau-Otieno",
+        nominating_state=state_a,
+        status=Expert.Status.DRAFT,
+        created_by=cast.owner,
+        given_name="Wanjiru",
+        family_name="Kamau-Otieno",
     )
     ExpertLanguageFactory(expert=expert)
     ExpertArticleFactory(expert=expert)
@@ -83,10 +86,16 @@ def test_an_expert_of_another_state_is_left_untouched_by_an_edit_post(cast, expe
     assert expert_of_a.given_name != "Mallory" and expert_of_a.version == 1
 
 
-@pytest.mark.parametrize("who, status", [
-    ("owner", 200), ("colleague_same_state", 200), ("focal_point_other_state", 200), ("secretariat", 200),
-    ("anonymous", 302),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("owner", 200),
+        ("colleague_same_state", 200),
+        ("focal_point_other_state", 200),
+        ("secretariat", 200),
+        ("anonymous", 302),
+    ],
+)
 @pytest.mark.parametrize("name", ["roster:expert_list", "roster:expert_nominate"])
 def test_list_and_nominate_pages_open_to_every_focal_point_and_the_secretariat(cast, who, status, name):
     response = cast.client_for(who).get(reverse(name))
@@ -107,16 +116,19 @@ def test_the_urls_named_by_the_design_are_where_it_says():
     assert reverse("roster:expert_detail", args=[7]) == "/nominations/7/"
 
 
-@pytest.mark.parametrize("method, name", [
-    ("post", "roster:expert_list"),
-    ("put", "roster:expert_nominate"),
-    ("post", "roster:expert_detail"),
-    ("put", "roster:expert_edit"),
-    ("get", "roster:expert_submit"),
-    ("get", "roster:expert_confirm"),
-    ("delete", "roster:expert_withdraw"),
-    ("post", "roster:expert_cv"),
-])
+@pytest.mark.parametrize(
+    "method, name",
+    [
+        ("post", "roster:expert_list"),
+        ("put", "roster:expert_nominate"),
+        ("post", "roster:expert_detail"),
+        ("put", "roster:expert_edit"),
+        ("get", "roster:expert_submit"),
+        ("get", "roster:expert_confirm"),
+        ("delete", "roster:expert_withdraw"),
+        ("post", "roster:expert_cv"),
+    ],
+)
 def test_wrong_http_method_is_refused(cast, expert_of_a, method, name):
     args = [] if name in ("roster:expert_list", "roster:expert_nominate") else [expert_of_a.pk]
     response = getattr(cast.client_for("owner"), method)(reverse(name, args=args))

@@ -33,7 +33,10 @@ from tests.factories import (
 
 PROFILE = reverse("expert_self:profile")
 EXPERT_POSTS = [
-    "expert_self:consent_give", "expert_self:consent_refuse", "expert_self:data_export", "expert_self:erase",
+    "expert_self:consent_give",
+    "expert_self:consent_refuse",
+    "expert_self:data_export",
+    "expert_self:erase",
 ]
 
 
@@ -45,8 +48,14 @@ def _link_path(message_body: str) -> str:
 def nominated(db, django_capture_on_commit_callbacks):
     """A submitted expert, not yet consented, who has just been mailed a link; returns (expert, link path)."""
     expert = ExpertFactory(
-        status=Expert.Status.SUBMITTED, consent_given_at=None, consent_text_version="", last_confirmed_at=None,
-        given_name="Wanjiru", family_name="Kamau", email="wanjiru.kamau@example.org", phone="+254 700 000 000",
+        status=Expert.Status.SUBMITTED,
+        consent_given_at=None,
+        consent_text_version="",
+        last_confirmed_at=None,
+        given_name="Wanjiru",
+        family_name="Kamau",
+        email="wanjiru.kamau@example.org",
+        phone="+254 700 000 000",
         summary="Mutual legal assistance and asset recovery cases.",
     )
     ExpertLanguageFactory(expert=expert, language_id="en", level=7)
@@ -301,8 +310,16 @@ def test_erasure_from_the_page_anonymises_keeps_aggregates_and_ends_the_session(
     assert response.status_code == 302 and response["Location"] == reverse("expert_self:erased")
     expert.refresh_from_db()
     assert expert.erased_at is not None and expert.status == Expert.Status.WITHDRAWN
-    for name in ["given_name", "email", "phone", "current_position", "employer", "summary", "name_key",
-                 "cv_original_name"]:
+    for name in [
+        "given_name",
+        "email",
+        "phone",
+        "current_position",
+        "employer",
+        "summary",
+        "name_key",
+        "cv_original_name",
+    ]:
         assert getattr(expert, name) == "", name
     assert "Kamau" not in expert.family_name and not expert.cv_file
     assert not storage.exists(cv_name)
@@ -311,7 +328,10 @@ def test_erasure_from_the_page_anonymises_keeps_aggregates_and_ends_the_session(
     assert not expert.declared_conflict_states.exists()
     # aggregates stay
     assert (expert.nominating_state_id, expert.nationality_id, expert.gender, expert.sector) == (
-        "KEN", "KEN", "female", "prosecution",
+        "KEN",
+        "KEN",
+        "female",
+        "prosecution",
     )
     assert set(expert.languages.values_list("language_id", flat=True)) == {"en", "fr"}
     assert set(expert.expertise.values_list("article_id", flat=True)) == {15, 46}

@@ -14,9 +14,23 @@ def snapshot() -> dict:
     experts = {
         row["external_id"]: row
         for row in Expert.objects.filter(external_id__startswith="demo-").values(
-            "external_id", "given_name", "family_name", "email", "nominating_state_id", "nationality_id", "gender",
-            "sector", "status", "consent_given_at", "last_confirmed_at", "available_from", "available_until",
-            "days_per_year", "remote", "on_site", "cell_key",
+            "external_id",
+            "given_name",
+            "family_name",
+            "email",
+            "nominating_state_id",
+            "nationality_id",
+            "gender",
+            "sector",
+            "status",
+            "consent_given_at",
+            "last_confirmed_at",
+            "available_from",
+            "available_until",
+            "days_per_year",
+            "remote",
+            "on_site",
+            "cell_key",
         )
     }
     languages = sorted(ExpertLanguage.objects.values_list("expert__external_id", "language_id", "level"))

@@ -18,19 +18,35 @@ from tests.roster.test_import import good_row
 
 pytestmark = pytest.mark.django_db
 PARTS = (ExpertLanguage, ExpertArticle, Employment, Education)
-JOB = {"employer": "Ethics and Anti-Corruption Commission", "position": "Senior investigator", "start_year": 2012,
-       "end_year": None, "description": "Asset tracing."}
-DEGREE = {"institution": "Strathmore University", "degree": "LL.M.", "field_of_study": "Financial crime",
-          "year": 2009}
+JOB = {
+    "employer": "Ethics and Anti-Corruption Commission",
+    "position": "Senior investigator",
+    "start_year": 2012,
+    "end_year": None,
+    "description": "Asset tracing.",
+}
+DEGREE = {"institution": "Strathmore University", "degree": "LL.M.", "field_of_study": "Financial crime", "year": 2009}
 
 
 def _profile(**changes) -> ExpertProfile:
     profile = ExpertProfile(
         fields={
-            "given_name": "Achieng", "family_name": "Otieno", "gender": "female", "nationality": country("KEN"),
-            "email": "achieng.otieno@example.org", "phone": "", "current_position": "Investigator",
-            "employer": "EACC", "sector": "anti_corruption_body", "years_experience": 14, "summary": "",
-            "available_from": None, "available_until": None, "days_per_year": 20, "remote": True, "on_site": True,
+            "given_name": "Achieng",
+            "family_name": "Otieno",
+            "gender": "female",
+            "nationality": country("KEN"),
+            "email": "achieng.otieno@example.org",
+            "phone": "",
+            "current_position": "Investigator",
+            "employer": "EACC",
+            "sector": "anti_corruption_body",
+            "years_experience": 14,
+            "summary": "",
+            "available_from": None,
+            "available_until": None,
+            "days_per_year": 20,
+            "remote": True,
+            "on_site": True,
         },
         languages=[LanguageSkill("en", 6), LanguageSkill("sw", 7)],
         expertise=[ArticleExpertise(46, 3), ArticleExpertise(48, 2)],
@@ -90,7 +106,10 @@ def test_an_edited_employment_row_is_one_change_of_that_row(cast, nominated):
     _update(nominated, cast.owner, employment=[edited, _profile().employment[1]])
     (row,) = Employment.history.filter(expert_id=nominated.pk).exclude(history_type="+")
     assert (row.history_type, row.id, row.position, row.history_user_id) == (
-        "~", first.pk, "Head of financial investigations", cast.owner.pk
+        "~",
+        first.pk,
+        "Head of financial investigations",
+        cast.owner.pk,
     )
     assert Employment.objects.filter(expert=nominated).count() == 2
 
@@ -128,18 +147,31 @@ def test_an_import_rerun_with_a_changed_level_leaves_history(cast):
     # The expert's own history rows carry the assistance types the file gave.
     for row in expert.history.all():
         assert sorted(row.assistance_types.values_list("assistancetype_id", flat=True)) == [
-            "capacity_building", "legal_advice"
+            "capacity_building",
+            "legal_advice",
         ]
 
 
 def test_erasure_leaves_no_employer_position_or_institution_in_any_history(cast, nominated):
-    _update(nominated, cast.owner, employment=[{**JOB, "employer": "Kenya Revenue Authority"}],
-            education=[{**DEGREE, "institution": "University of Nairobi"}])
+    _update(
+        nominated,
+        cast.owner,
+        employment=[{**JOB, "employer": "Kenya Revenue Authority"}],
+        education=[{**DEGREE, "institution": "University of Nairobi"}],
+    )
     nominated.refresh_from_db()
     nominated.declared_conflict_states.set(["TZA"])
     expert_erase(expert=nominated, by=cast.secretariat)
-    personal = ["Ethics and Anti-Corruption Commission", "Kenya Revenue Authority", "Senior investigator",
-                "Strathmore University", "University of Nairobi", "Financial crime", "Asset tracing", "EACC"]
+    personal = [
+        "Ethics and Anti-Corruption Commission",
+        "Kenya Revenue Authority",
+        "Senior investigator",
+        "Strathmore University",
+        "University of Nairobi",
+        "Financial crime",
+        "Asset tracing",
+        "EACC",
+    ]
     roster_models = apps.get_app_config("roster").get_models()
     histories = [model for model in roster_models if model.__name__.startswith("Historical")]
     assert len(histories) == 8
@@ -164,16 +196,24 @@ def test_the_data_export_holds_the_parts_history_and_never_the_cell_key(cast, no
 def test_the_admin_history_shows_the_parts_changes_in_few_queries(cast, nominated, django_assert_max_num_queries):
     client = cast.client_for("secretariat")
     url = reverse("admin:roster_expert_history", args=[nominated.pk])
-    _update(nominated, cast.owner, languages=[LanguageSkill("en", 4), LanguageSkill("sw", 7)],
-            countries_worked_in_ids=["TZA"])
+    _update(
+        nominated,
+        cast.owner,
+        languages=[LanguageSkill("en", 4), LanguageSkill("sw", 7)],
+        countries_worked_in_ids=["TZA"],
+    )
     with django_assert_max_num_queries(40) as few:
         response = client.get(url)
     body = response.content.decode()
     assert "Changes to languages" in body and "English: C2&nbsp;&rarr;&nbsp;English: B2" in body
     assert "Tanzania" in body  # the change of a set, in the expert's own history
     for level in (1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1):
-        _update(nominated, cast.owner, languages=[LanguageSkill("en", level), LanguageSkill("sw", 7)],
-                countries_worked_in_ids=["UGA"] if level % 2 else ["TZA"])
+        _update(
+            nominated,
+            cast.owner,
+            languages=[LanguageSkill("en", level), LanguageSkill("sw", 7)],
+            countries_worked_in_ids=["UGA"] if level % 2 else ["TZA"],
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 

@@ -196,8 +196,11 @@ def test_importing_the_same_file_twice_creates_no_duplicate(db, csv_file):
 
 def test_reimport_updates_by_external_id(db, csv_file):
     run_command(csv_file([good_row(1), good_row(2)]))
-    out, _err = run_command(csv_file([good_row(1, employer="Office of the Auditor-General", languages="en:C1",
-                                               articles="15:1"), good_row(2)]))
+    out, _err = run_command(
+        csv_file(
+            [good_row(1, employer="Office of the Auditor-General", languages="en:C1", articles="15:1"), good_row(2)]
+        )
+    )
     assert "Created 0, updated 1, unchanged 1 expert(s)" in out
     expert = Expert.objects.get(external_id="KEN-00001")
     assert expert.employer == "Office of the Auditor-General" and expert.version == 2

@@ -14,20 +14,38 @@ S = Expert.Status
 
 def _form_data(**overrides) -> dict:
     data = {
-        "profile-given_name": "José", "profile-family_name": "Ramírez", "profile-gender": "male",
-        "profile-nationality": "KEN", "profile-email": "jose.ramirez@example.org",
-        "profile-sector": "judiciary", "profile-years_experience": "20", "profile-days_per_year": "10",
-        "profile-on_site": "on", "profile-assistance_types": [], "profile-countries_worked_in": ["UGA", "TZA"],
-        "languages-TOTAL_FORMS": "3", "languages-INITIAL_FORMS": "0",
-        "languages-0-language": "es", "languages-0-level": "7",
-        "languages-1-language": "en", "languages-1-level": "5",
-        "expertise-TOTAL_FORMS": "5", "expertise-INITIAL_FORMS": "0",
-        "expertise-0-article": "15", "expertise-0-level": "3",
-        "expertise-1-article": "16", "expertise-1-level": "2",
-        "expertise-2-article": "46", "expertise-2-level": "1",
-        "employment-TOTAL_FORMS": "2", "employment-INITIAL_FORMS": "0",
-        "employment-0-employer": "Supreme Court", "employment-0-position": "Judge", "employment-0-start_year": "2012",
-        "education-TOTAL_FORMS": "2", "education-INITIAL_FORMS": "0",
+        "profile-given_name": "José",
+        "profile-family_name": "Ramírez",
+        "profile-gender": "male",
+        "profile-nationality": "KEN",
+        "profile-email": "jose.ramirez@example.org",
+        "profile-sector": "judiciary",
+        "profile-years_experience": "20",
+        "profile-days_per_year": "10",
+        "profile-on_site": "on",
+        "profile-assistance_types": [],
+        "profile-countries_worked_in": ["UGA", "TZA"],
+        "languages-TOTAL_FORMS": "3",
+        "languages-INITIAL_FORMS": "0",
+        "languages-0-language": "es",
+        "languages-0-level": "7",
+        "languages-1-language": "en",
+        "languages-1-level": "5",
+        "expertise-TOTAL_FORMS": "5",
+        "expertise-INITIAL_FORMS": "0",
+        "expertise-0-article": "15",
+        "expertise-0-level": "3",
+        "expertise-1-article": "16",
+        "expertise-1-level": "2",
+        "expertise-2-article": "46",
+        "expertise-2-level": "1",
+        "employment-TOTAL_FORMS": "2",
+        "employment-INITIAL_FORMS": "0",
+        "employment-0-employer": "Supreme Court",
+        "employment-0-position": "Judge",
+        "employment-0-start_year": "2012",
+        "education-TOTAL_FORMS": "2",
+        "education-INITIAL_FORMS": "0",
         "action": "draft",
     }
     data.update(overrides)
@@ -40,8 +58,17 @@ def _edit_data(expert: Expert, **overrides) -> dict:
 
 def test_the_nominate_page_offers_every_section_of_the_cv_template(cast):
     body = cast.client_for("owner").get(reverse("roster:expert_nominate")).content.decode()
-    for legend in ("Identity and contact", "Current post", "Languages", "Expertise in UNCAC articles",
-                   "Employment history", "Education", "Technical assistance experience", "Availability", "CV"):
+    for legend in (
+        "Identity and contact",
+        "Current post",
+        "Languages",
+        "Expertise in UNCAC articles",
+        "Employment history",
+        "Education",
+        "Technical assistance experience",
+        "Availability",
+        "CV",
+    ):
         assert legend in body
     # Expertise is chosen by chapter, then article.
     assert '<optgroup label="III. Criminalization and law enforcement">' in body
@@ -98,10 +125,15 @@ def test_submitting_without_an_article_keeps_the_draft_and_says_what_is_missing(
 
 
 def test_bad_input_shows_every_error_and_keeps_what_was_typed(cast):
-    data = _form_data(**{
-        "profile-email": "not-an-email", "languages-1-language": "es", "expertise-1-level": "",
-        "profile-available_from": "2027-05-01", "profile-available_until": "2027-01-01",
-    })
+    data = _form_data(
+        **{
+            "profile-email": "not-an-email",
+            "languages-1-language": "es",
+            "expertise-1-level": "",
+            "profile-available_from": "2027-05-01",
+            "profile-available_until": "2027-01-01",
+        }
+    )
     response = cast.client_for("owner").post(reverse("roster:expert_nominate"), data)
     body = response.content.decode()
     assert response.status_code == 400 and not Expert.objects.exists()
@@ -136,11 +168,18 @@ def test_a_row_ticked_delete_is_removed(cast):
     expert = ExpertFactory(nominating_state=country("KEN"), status=S.DRAFT)
     ExpertLanguageFactory(expert=expert, language_id="en", level=6)
     ExpertLanguageFactory(expert=expert, language_id="fr", level=3)
-    data = _edit_data(expert, **{
-        "languages-TOTAL_FORMS": "4", "languages-INITIAL_FORMS": "2",
-        "languages-0-language": "en", "languages-0-level": "6",
-        "languages-1-language": "fr", "languages-1-level": "3", "languages-1-DELETE": "on",
-    })
+    data = _edit_data(
+        expert,
+        **{
+            "languages-TOTAL_FORMS": "4",
+            "languages-INITIAL_FORMS": "2",
+            "languages-0-language": "en",
+            "languages-0-level": "6",
+            "languages-1-language": "fr",
+            "languages-1-level": "3",
+            "languages-1-DELETE": "on",
+        },
+    )
     response = cast.client_for("owner").post(reverse("roster:expert_edit", args=[expert.pk]), data)
     assert response.status_code == 302
     assert list(expert.languages.values_list("language_id", flat=True)) == ["en"]
@@ -214,15 +253,26 @@ def test_detail_tells_a_focal_point_nothing_of_another_states_matching_record(ca
     # Even a bare "a duplicate exists elsewhere" would tell anyone typing an e-mail address whether that
     # person is on the roster; the audit row and the secretariat's view carry the match instead.
     theirs = ExpertFactory(
-        nominating_state=country("FRA"), nationality=country("KEN"), email="jose.ramirez@example.org",
-        given_name="Pepe", family_name="Secret-Family-Name", phone="+33 1 secret",
+        nominating_state=country("FRA"),
+        nationality=country("KEN"),
+        email="jose.ramirez@example.org",
+        given_name="Pepe",
+        family_name="Secret-Family-Name",
+        phone="+33 1 secret",
     )
     cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data())
     mine = Expert.objects.exclude(pk=theirs.pk).get()
     body = cast.client_for("owner").get(reverse("roster:expert_detail", args=[mine.pk])).content.decode()
     their_link = reverse("roster:expert_detail", args=[theirs.pk])
-    for secret in ("Possible duplicate", "another State", "Secret-Family-Name", "Pepe", "+33 1 secret", "France",
-                   f'href="{their_link}"'):
+    for secret in (
+        "Possible duplicate",
+        "another State",
+        "Secret-Family-Name",
+        "Pepe",
+        "+33 1 secret",
+        "France",
+        f'href="{their_link}"',
+    ):
         assert secret not in body
     assert AuditEvent.objects.get(action="expert.nominate").details["possible_duplicates"] == [theirs.pk]
     # The secretariat sees both, with the State.

@@ -35,26 +35,32 @@ def _stored_files(settings) -> set[Path]:
     return set(root.glob("*")) if root.exists() else set()
 
 
-@pytest.mark.parametrize("name, content, content_type, kind", [
-    ("cv.pdf", cv_pdf_bytes(), "application/pdf", PDF),
-    ("cv.docx", cv_docx_bytes(), "application/octet-stream", DOCX),
-    ("cv.odt", cv_odt_bytes(), "application/octet-stream", ODT),
-    # The name and the browser's word do not matter; the content does.
-    ("resume.bin", cv_pdf_bytes(), "text/plain", PDF),
-])
+@pytest.mark.parametrize(
+    "name, content, content_type, kind",
+    [
+        ("cv.pdf", cv_pdf_bytes(), "application/pdf", PDF),
+        ("cv.docx", cv_docx_bytes(), "application/octet-stream", DOCX),
+        ("cv.odt", cv_odt_bytes(), "application/octet-stream", ODT),
+        # The name and the browser's word do not matter; the content does.
+        ("resume.bin", cv_pdf_bytes(), "text/plain", PDF),
+    ],
+)
 def test_real_documents_are_accepted_by_content(name, content, content_type, kind):
     assert cv_validate(SimpleUploadedFile(name, content, content_type=content_type)).content_type == kind
 
 
-@pytest.mark.parametrize("name, content", [
-    ("cv.pdf", EXE),  # a renamed executable
-    ("cv.pdf", b"This is plain text pretending to be a PDF.\n"),
-    ("cv.docx", _zip({"readme.txt": b"hello"})),  # a ZIP, but not a Word document
-    ("cv.docx", _zip({"[Content_Types].xml": b"<Types/>"})),  # no word/document.xml
-    ("cv.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})),  # a spreadsheet
-    ("cv.odt", b"PK\x03\x04 truncated archive"),
-    ("cv.html", b"<html><script>alert(1)</script></html>"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("cv.pdf", EXE),  # a renamed executable
+        ("cv.pdf", b"This is plain text pretending to be a PDF.\n"),
+        ("cv.docx", _zip({"readme.txt": b"hello"})),  # a ZIP, but not a Word document
+        ("cv.docx", _zip({"[Content_Types].xml": b"<Types/>"})),  # no word/document.xml
+        ("cv.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})),  # a spreadsheet
+        ("cv.odt", b"PK\x03\x04 truncated archive"),
+        ("cv.html", b"<html><script>alert(1)</script></html>"),
+    ],
+)
 def test_anything_else_is_rejected_whatever_its_name(name, content):
     with pytest.raises(ValidationError, match="PDF, Word \\(DOCX\\) or OpenDocument"):
         cv_validate(SimpleUploadedFile(name, content, content_type="application/pdf"))
@@ -76,26 +82,45 @@ def test_an_empty_file_is_rejected():
 
 def _form_data(**overrides) -> dict:
     data = {
-        "profile-given_name": "Wanjiru", "profile-family_name": "Kamau", "profile-gender": "female",
-        "profile-nationality": "KEN", "profile-email": "wanjiru.kamau@example.org", "profile-phone": "+254 700 000",
-        "profile-current_position": "Head of investigations", "profile-employer": "EACC",
-        "profile-sector": "anti_corruption_body", "profile-years_experience": "14", "profile-summary": "Asset recovery",
-        "profile-days_per_year": "25", "profile-remote": "on",
-        "languages-TOTAL_FORMS": "3", "languages-INITIAL_FORMS": "0",
-        "languages-0-language": "en", "languages-0-level": "7",
-        "expertise-TOTAL_FORMS": "5", "expertise-INITIAL_FORMS": "0",
-        "expertise-0-article": "51", "expertise-0-level": "3",
-        "employment-TOTAL_FORMS": "2", "employment-INITIAL_FORMS": "0",
-        "education-TOTAL_FORMS": "2", "education-INITIAL_FORMS": "0",
+        "profile-given_name": "Wanjiru",
+        "profile-family_name": "Kamau",
+        "profile-gender": "female",
+        "profile-nationality": "KEN",
+        "profile-email": "wanjiru.kamau@example.org",
+        "profile-phone": "+254 700 000",
+        "profile-current_position": "Head of investigations",
+        "profile-employer": "EACC",
+        "profile-sector": "anti_corruption_body",
+        "profile-years_experience": "14",
+        "profile-summary": "Asset recovery",
+        "profile-days_per_year": "25",
+        "profile-remote": "on",
+        "languages-TOTAL_FORMS": "3",
+        "languages-INITIAL_FORMS": "0",
+        "languages-0-language": "en",
+        "languages-0-level": "7",
+        "expertise-TOTAL_FORMS": "5",
+        "expertise-INITIAL_FORMS": "0",
+        "expertise-0-article": "51",
+        "expertise-0-level": "3",
+        "employment-TOTAL_FORMS": "2",
+        "employment-INITIAL_FORMS": "0",
+        "education-TOTAL_FORMS": "2",
+        "education-INITIAL_FORMS": "0",
         "action": "draft",
     }
     data.update(overrides)
     return data
 
 
-@pytest.mark.parametrize("name, content", [
-    ("cv.pdf", EXE), ("cv.pdf", b"just text"), ("cv.docx", _zip({"x.txt": b"x"})),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("cv.pdf", EXE),
+        ("cv.pdf", b"just text"),
+        ("cv.docx", _zip({"x.txt": b"x"})),
+    ],
+)
 def test_a_rejected_upload_re_renders_the_form_with_everything_else_kept(cast, settings, name, content):
     upload = SimpleUploadedFile(name, content)
     files_before = _stored_files(settings)
@@ -127,9 +152,14 @@ def test_a_five_megabyte_limit_is_the_default(settings):
     assert settings.ROSTER_CV_MAX_BYTES == 5 * 1024 * 1024
 
 
-@pytest.mark.parametrize("content, content_type, extension", [
-    (cv_pdf_bytes(), PDF, ".pdf"), (cv_docx_bytes(), DOCX, ".docx"), (cv_odt_bytes(), ODT, ".odt"),
-])
+@pytest.mark.parametrize(
+    "content, content_type, extension",
+    [
+        (cv_pdf_bytes(), PDF, ".pdf"),
+        (cv_docx_bytes(), DOCX, ".docx"),
+        (cv_odt_bytes(), ODT, ".odt"),
+    ],
+)
 def test_an_accepted_cv_is_stored_privately_under_a_server_chosen_name(
     cast, settings, content, content_type, extension
 ):

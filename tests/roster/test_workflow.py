@@ -16,18 +16,31 @@ S = Expert.Status
 
 def _profile(**overrides) -> ExpertProfile:
     fields = {
-        "given_name": "Amina", "family_name": "Odhiambo", "gender": "female", "nationality": country("KEN"),
-        "email": "amina.odhiambo@example.org", "phone": "", "current_position": "Prosecutor",
-        "employer": "ODPP", "sector": "prosecution", "years_experience": 15, "summary": "",
-        "available_from": None, "available_until": None, "days_per_year": 20, "remote": True, "on_site": False,
+        "given_name": "Amina",
+        "family_name": "Odhiambo",
+        "gender": "female",
+        "nationality": country("KEN"),
+        "email": "amina.odhiambo@example.org",
+        "phone": "",
+        "current_position": "Prosecutor",
+        "employer": "ODPP",
+        "sector": "prosecution",
+        "years_experience": 15,
+        "summary": "",
+        "available_from": None,
+        "available_until": None,
+        "days_per_year": 20,
+        "remote": True,
+        "on_site": False,
     }
     fields.update(overrides)
     return ExpertProfile(
         fields=fields,
         languages=[LanguageSkill("en", 7), LanguageSkill("fr", 4)],
         expertise=[ArticleExpertise(46, 3), ArticleExpertise(48, 2)],
-        employment=[{"employer": "ODPP", "position": "Prosecutor", "start_year": 2010, "end_year": None,
-                     "description": ""}],
+        employment=[
+            {"employer": "ODPP", "position": "Prosecutor", "start_year": 2010, "end_year": None, "description": ""}
+        ],
         education=[{"institution": "University of Nairobi", "degree": "LL.B.", "field_of_study": "", "year": 2008}],
         assistance_type_ids=[],
         countries_worked_in_ids=["UGA"],
@@ -44,7 +57,8 @@ def _expert(status, state="KEN", **kwargs) -> Expert:
 def _actions(expert) -> list[str]:
     return list(
         AuditEvent.objects.filter(target_type="roster.expert", target_id=str(expert.pk))
-        .order_by("id").values_list("action", flat=True)
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 
@@ -149,19 +163,22 @@ def test_withdraw_is_possible_from_every_live_status(cast, status):
     assert AuditEvent.objects.get(action="expert.withdraw").details == {"from": status, "reason": "Retired"}
 
 
-@pytest.mark.parametrize("service, status, message", [
-    ("expert_submit", S.ACTIVE, "Only a draft"),
-    ("expert_submit", S.SUBMITTED, "Only a draft"),
-    ("expert_submit", S.WITHDRAWN, "Only a draft"),
-    ("expert_validate", S.DRAFT, "cannot be validated"),
-    ("expert_validate", S.ACTIVE, "cannot be validated"),
-    ("expert_validate", S.REJECTED, "cannot be validated"),
-    ("expert_reject", S.ACTIVE, "cannot be rejected"),
-    ("expert_reject", S.DRAFT, "cannot be rejected"),
-    ("expert_withdraw", S.WITHDRAWN, "already withdrawn"),
-    ("expert_withdraw", S.REJECTED, "already withdrawn"),
-    ("expert_confirm_current", S.WITHDRAWN, "cannot be confirmed"),
-])
+@pytest.mark.parametrize(
+    "service, status, message",
+    [
+        ("expert_submit", S.ACTIVE, "Only a draft"),
+        ("expert_submit", S.SUBMITTED, "Only a draft"),
+        ("expert_submit", S.WITHDRAWN, "Only a draft"),
+        ("expert_validate", S.DRAFT, "cannot be validated"),
+        ("expert_validate", S.ACTIVE, "cannot be validated"),
+        ("expert_validate", S.REJECTED, "cannot be validated"),
+        ("expert_reject", S.ACTIVE, "cannot be rejected"),
+        ("expert_reject", S.DRAFT, "cannot be rejected"),
+        ("expert_withdraw", S.WITHDRAWN, "already withdrawn"),
+        ("expert_withdraw", S.REJECTED, "already withdrawn"),
+        ("expert_confirm_current", S.WITHDRAWN, "cannot be confirmed"),
+    ],
+)
 def test_illegal_transitions_are_refused_with_a_clear_message_and_change_nothing(cast, service, status, message):
     expert = _expert(status)
     by = cast.secretariat if service in ("expert_validate", "expert_reject") else cast.owner

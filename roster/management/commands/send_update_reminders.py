@@ -26,9 +26,7 @@ class Command(BaseCommand):
         for expert in run.deactivated:
             self.stdout.write(f"  inactive: expert {expert.pk} ({expert.nominating_state_id})")
         verb = "Would remind" if run.dry_run else "Reminded"
-        self.stdout.write(
-            f"{verb} {len(run.reminded)} expert(s); {run.focal_point_mails} focal point(s) informed."
-        )
+        self.stdout.write(f"{verb} {len(run.reminded)} expert(s); {run.focal_point_mails} focal point(s) informed.")
         for expert in run.reminded:
             self.stdout.write(f"  reminded: expert {expert.pk} ({expert.nominating_state_id})")
         if run.dry_run:
