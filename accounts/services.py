@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 from reference.models import Country
 
@@ -56,7 +57,9 @@ def _user_create(*, email: str, role: str, state: Country | None, full_name: str
     )
     if role == User.Role.SECRETARIAT:
         user.groups.add(secretariat_group())
-    audit_record(actor=by, action="user.invite", target=user, details={"role": role, "state": state and state.pk})
+    audit_record(
+        actor=by, action=AuditAction.USER_INVITE, target=user, details={"role": role, "state": state and state.pk}
+    )
     transaction.on_commit(lambda: _invitation_send(user=user))
     return user
 
@@ -91,5 +94,5 @@ def user_update(*, user: User, by: User, full_name: str, is_active: bool) -> Use
         setattr(current, name, new)
     if changes:
         current.save(update_fields=list(changes))
-        audit_record(actor=by, action="user.update", target=current, details={"changes": changes})
+        audit_record(actor=by, action=AuditAction.USER_UPDATE, target=current, details={"changes": changes})
     return current

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import HttpResponse
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 
 
@@ -11,7 +12,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="user.password_change", target=form.user)
+        audit_record(actor=form.user, action=AuditAction.USER_PASSWORD_CHANGE, target=form.user)
         return response
 
 
@@ -19,5 +20,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     @transaction.atomic
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="user.password_set", target=form.user)
+        audit_record(actor=form.user, action=AuditAction.USER_PASSWORD_SET, target=form.user)
         return response

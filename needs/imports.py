@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from needs.services import _apply_changes, _check_relations
@@ -376,7 +377,7 @@ def need_import(
     result.written = True
     audit_record(
         actor=by,
-        action="need.import",
+        action=AuditAction.NEED_IMPORT,
         details={
             "created": [plan.external_id for plan in result.planned if plan.action == "create"],
             "updated": [plan.external_id for plan in result.planned if plan.action == "update"],

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from portal.history import one_history_row
@@ -143,7 +144,7 @@ def need_create(
         need.save()
         need.articles.set(articles)
         need.working_languages.set(working_languages)
-    audit_record(actor=by, action="need.create", target=need, details=_snapshot(need))
+    audit_record(actor=by, action=AuditAction.NEED_CREATE, target=need, details=_snapshot(need))
     return need
 
 
@@ -209,7 +210,7 @@ def need_update(*, need: Need, by: User, data: Mapping[str, Any], expected_versi
         raise PermissionDenied
     changes = _apply_changes(need=current, by=by, data=data)
     if changes:
-        audit_record(actor=by, action="need.update", target=current, details={"changes": changes})
+        audit_record(actor=by, action=AuditAction.NEED_UPDATE, target=current, details={"changes": changes})
     return current
 
 
@@ -234,7 +235,7 @@ def need_set_status(*, need: Need, by: User, status: str, expected_version: int 
     current.version += 1
     current._history_user = by
     current.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=by, action="need.status", target=current, details={"from": previous, "to": status})
+    audit_record(actor=by, action=AuditAction.NEED_STATUS, target=current, details={"from": previous, "to": status})
     return current
 
 

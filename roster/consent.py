@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from roster.models import Expert
 
@@ -123,7 +124,7 @@ def expert_consent_give(*, expert: Expert, now: datetime | None = None) -> Exper
     expert.save(update_fields=["consent_given_at", "consent_text_version", "last_confirmed_at", "updated_at"])
     audit_record(
         actor=None,
-        action="expert.consent_give",
+        action=AuditAction.EXPERT_CONSENT_GIVE,
         target=expert,
         details={"by": "expert", "consent_text_version": CONSENT_TEXT_VERSION},
     )
@@ -139,7 +140,7 @@ def expert_consent_refuse(*, expert: Expert) -> Expert:
     expert.save(update_fields=["consent_given_at", "consent_text_version", "updated_at"])
     audit_record(
         actor=None,
-        action="expert.consent_refuse",
+        action=AuditAction.EXPERT_CONSENT_REFUSE,
         target=expert,
         details={"by": "expert", "withdrawn_consent_text_version": previous_version},
     )

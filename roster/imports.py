@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
 from reference.models import Article, AssistanceType, Country, Language
@@ -442,7 +443,7 @@ def expert_import(
         result.written = True
         audit_record(
             actor=by,
-            action="expert.import",
+            action=AuditAction.EXPERT_IMPORT,
             target=None,
             details={
                 "source": source,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_record
 from portal.history import one_history_row
@@ -122,7 +123,7 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
             expert.save(update_fields=["status", "version", "updated_at"])
             audit_record(
                 actor=None,
-                action="expert.deactivate_stale",
+                action=AuditAction.EXPERT_DEACTIVATE_STALE,
                 target=expert,
                 details={"by": "send_update_reminders", "confirmed_on": expert.confirmed_on.isoformat()},
             )
@@ -155,7 +156,7 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
         expert.save(update_fields=["last_reminder_at"])
         audit_record(
             actor=None,
-            action="expert.update_reminder",
+            action=AuditAction.EXPERT_UPDATE_REMINDER,
             target=expert,
             details={"by": "send_update_reminders", "confirmed_on": expert.confirmed_on.isoformat()},
         )
@@ -310,7 +311,7 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
     data["exported_at"] = _plain(timezone.now())
     audit_record(
         actor=by,
-        action="expert.data_export",
+        action=AuditAction.EXPERT_DATA_EXPORT,
         target=expert,
         details={"by": "expert" if by is None else "user"},
     )
@@ -386,7 +387,9 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
             event.details = {key: "" if key in ERASED_AUDIT_DETAILS else value for key, value in event.details.items()}
             event.save(update_fields=["details"])
     events.update(target_repr=str(expert))
-    audit_record(actor=by, action="expert.erase", target=expert, details={"by": "expert" if by is None else "user"})
+    audit_record(
+        actor=by, action=AuditAction.EXPERT_ERASE, target=expert, details={"by": "expert" if by is None else "user"}
+    )
 
     storage = Expert._meta.get_field("cv_file").storage
 

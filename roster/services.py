@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.history import one_history_row
 from reference.models import Country
@@ -217,7 +218,7 @@ def expert_nominate(
             _store_cv(expert=expert, cv=cv, kind=kind)
     audit_record(
         actor=by,
-        action="expert.nominate",
+        action=AuditAction.EXPERT_NOMINATE,
         target=expert,
         details={"nominating_state": state_id, "possible_duplicates": _duplicate_ids(expert=expert)},
     )
@@ -258,7 +259,7 @@ def expert_update(
             _store_cv(expert=current, cv=cv, kind=kind)
     audit_record(
         actor=by,
-        action="expert.update",
+        action=AuditAction.EXPERT_UPDATE,
         target=current,
         details={"version": current.version, "possible_duplicates": _duplicate_ids(expert=current)},
     )
@@ -278,7 +279,7 @@ def expert_submit(*, expert: Expert, by: User) -> Expert:
         raise ValidationError(_("Add at least one language and one UNCAC article before submitting the nomination."))
     current.status = Status.SUBMITTED
     _save_transition(expert=current, by=by, fields=["status"])
-    audit_record(actor=by, action="expert.submit", target=current)
+    audit_record(actor=by, action=AuditAction.EXPERT_SUBMIT, target=current)
     confirmation_request(expert=current)
     return current
 
@@ -293,7 +294,9 @@ def expert_withdraw(*, expert: Expert, by: User, reason: str = "") -> Expert:
     current.status = Status.WITHDRAWN
     current.revalidation_pending = False
     _save_transition(expert=current, by=by, fields=["status", "revalidation_pending"])
-    audit_record(actor=by, action="expert.withdraw", target=current, details={"from": previous, "reason": reason})
+    audit_record(
+        actor=by, action=AuditAction.EXPERT_WITHDRAW, target=current, details={"from": previous, "reason": reason}
+    )
     return current
 
 
@@ -306,7 +309,7 @@ def expert_confirm_current(*, expert: Expert, by: User) -> Expert:
         raise ValidationError(_("A withdrawn or rejected profile cannot be confirmed as current."))
     current.last_confirmed_at = timezone.now()
     _save_transition(expert=current, by=by, fields=["last_confirmed_at"])
-    audit_record(actor=by, action="expert.confirm_current", target=current)
+    audit_record(actor=by, action=AuditAction.EXPERT_CONFIRM_CURRENT, target=current)
     return current
 
 
@@ -326,7 +329,9 @@ def expert_validate(*, expert: Expert, by: User) -> Expert:
     current.revalidation_pending = False
     current.secretariat_message = ""
     _save_transition(expert=current, by=by, fields=["status", "revalidation_pending", "secretariat_message"])
-    audit_record(actor=by, action="expert.validate", target=current, details={"revalidation": previous_pending})
+    audit_record(
+        actor=by, action=AuditAction.EXPERT_VALIDATE, target=current, details={"revalidation": previous_pending}
+    )
     return current
 
 
@@ -347,7 +352,7 @@ def expert_request_changes(*, expert: Expert, by: User, message: str) -> Expert:
         )
     current.secretariat_message = message
     _save_transition(expert=current, by=by, fields=["status", "secretariat_message"])
-    audit_record(actor=by, action="expert.request_changes", target=current, details={"message": message})
+    audit_record(actor=by, action=AuditAction.EXPERT_REQUEST_CHANGES, target=current, details={"message": message})
     return current
 
 
@@ -362,7 +367,9 @@ def expert_reject(*, expert: Expert, by: User, message: str = "") -> Expert:
     current.status = Status.REJECTED
     current.secretariat_message = message.strip()
     _save_transition(expert=current, by=by, fields=["status", "secretariat_message"])
-    audit_record(actor=by, action="expert.reject", target=current, details={"message": current.secretariat_message})
+    audit_record(
+        actor=by, action=AuditAction.EXPERT_REJECT, target=current, details={"message": current.secretariat_message}
+    )
     return current
 
 
@@ -371,10 +378,10 @@ def expert_record_opened(*, expert: Expert, by: User, version_id: int | None = N
     """The secretariat sees everything, so each opening of a full record (or of a past version) is written down."""
     if getattr(by, "is_secretariat", False):
         details = {"history_id": version_id} if version_id is not None else None
-        audit_record(actor=by, action="expert.view", target=expert, details=details)
+        audit_record(actor=by, action=AuditAction.EXPERT_VIEW, target=expert, details=details)
 
 
 @transaction.atomic
 def expert_cv_opened(*, expert: Expert, by: User) -> None:
     _ensure_may_manage(expert=expert, user=by)
-    audit_record(actor=by, action="expert.cv_download", target=expert)
+    audit_record(actor=by, action=AuditAction.EXPERT_CV_DOWNLOAD, target=expert)

@@ -1,0 +1,36 @@
+"""Every action the audit trail records, named once.
+
+The stored strings are the trail's vocabulary: rows written years ago keep their meaning only if
+a value never changes. Add a member for a new action; never rename one.
+"""
+
+from enum import StrEnum, unique
+
+
+@unique
+class AuditAction(StrEnum):
+    EXPERT_NOMINATE = "expert.nominate"
+    EXPERT_UPDATE = "expert.update"
+    EXPERT_SUBMIT = "expert.submit"
+    EXPERT_WITHDRAW = "expert.withdraw"
+    EXPERT_CONFIRM_CURRENT = "expert.confirm_current"
+    EXPERT_VALIDATE = "expert.validate"
+    EXPERT_REQUEST_CHANGES = "expert.request_changes"
+    EXPERT_REJECT = "expert.reject"
+    EXPERT_VIEW = "expert.view"
+    EXPERT_CV_DOWNLOAD = "expert.cv_download"
+    EXPERT_IMPORT = "expert.import"
+    EXPERT_CONSENT_GIVE = "expert.consent_give"
+    EXPERT_CONSENT_REFUSE = "expert.consent_refuse"
+    EXPERT_DEACTIVATE_STALE = "expert.deactivate_stale"
+    EXPERT_UPDATE_REMINDER = "expert.update_reminder"
+    EXPERT_DATA_EXPORT = "expert.data_export"
+    EXPERT_ERASE = "expert.erase"
+    NEED_CREATE = "need.create"
+    NEED_UPDATE = "need.update"
+    NEED_STATUS = "need.status"
+    NEED_IMPORT = "need.import"
+    USER_INVITE = "user.invite"
+    USER_UPDATE = "user.update"
+    USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret
+    USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an action name, not a secret
