@@ -1,4 +1,4 @@
-"""factory_boy factories for every model the tests build."""
+"""factory_boy factories for every model the tests build, and the form data the page tests post."""
 
 import factory
 from django.utils import timezone
@@ -221,3 +221,62 @@ class NeedFactory(DjangoModelFactory):
     def working_languages(obj, create, extracted, **kwargs):
         if create:
             obj.working_languages.set(extracted if extracted is not None else ["en"])
+
+
+def nomination_form_data(**overrides) -> dict:
+    """What the nominate page posts for a complete draft: profile, languages, expertise, one post."""
+    data = {
+        "profile-given_name": "José",
+        "profile-family_name": "Ramírez",
+        "profile-gender": "male",
+        "profile-nationality": "KEN",
+        "profile-email": "jose.ramirez@example.org",
+        "profile-sector": "judiciary",
+        "profile-years_experience": "20",
+        "profile-days_per_year": "10",
+        "profile-on_site": "on",
+        "profile-assistance_types": [],
+        "profile-countries_worked_in": ["UGA", "TZA"],
+        "languages-TOTAL_FORMS": "3",
+        "languages-INITIAL_FORMS": "0",
+        "languages-0-language": "es",
+        "languages-0-level": "7",
+        "languages-1-language": "en",
+        "languages-1-level": "5",
+        "expertise-TOTAL_FORMS": "5",
+        "expertise-INITIAL_FORMS": "0",
+        "expertise-0-article": "15",
+        "expertise-0-level": "3",
+        "expertise-1-article": "16",
+        "expertise-1-level": "2",
+        "expertise-2-article": "46",
+        "expertise-2-level": "1",
+        "employment-TOTAL_FORMS": "2",
+        "employment-INITIAL_FORMS": "0",
+        "employment-0-employer": "Supreme Court",
+        "employment-0-position": "Judge",
+        "employment-0-start_year": "2012",
+        "education-TOTAL_FORMS": "2",
+        "education-INITIAL_FORMS": "0",
+        "action": "draft",
+    }
+    data.update(overrides)
+    return data
+
+
+# What the need form posts for a complete need of two articles in two working languages.
+NEED_FORM = {
+    "title": "Protection of reporting persons",
+    "articles": ["32", "33"],
+    "assistance_type": "legal_advice",
+    "working_languages": ["fr", "en"],
+    "priority": "high",
+    "description": "Draft a whistle-blower law.",
+    "source": "review_report",
+    "source_reference": "CAC/COSP/IRG/I/1/1/Add.7, para. 12",
+    "review_cycle": "1",
+    "remote": "on",
+    "on_site": "on",
+    "desired_from": "",
+    "desired_until": "",
+}

@@ -83,10 +83,22 @@ def test_another_states_need_cannot_be_changed_by_post(cast, need_a):
     assert need_a.title == "Witness protection programme for Kenya"
 
 
-def test_a_missing_need_and_another_states_need_look_alike(cast, need_a):
+@pytest.mark.parametrize("url_name", ["needs:need_detail", "needs:need_edit"])
+def test_a_missing_need_and_another_states_need_look_alike(cast, need_a, url_name):
     client = cast.client_for("focal_point_other_state")
-    assert client.get(reverse("needs:need_detail", args=[need_a.pk])).status_code == 404
-    assert client.get(reverse("needs:need_detail", args=[need_a.pk + 1000])).status_code == 404
+    not_yours = client.get(reverse(url_name, args=[need_a.pk]))
+    missing = client.get(reverse(url_name, args=[need_a.pk + 1000]))
+    assert not_yours.status_code == missing.status_code == 404
+    assert not_yours.content == missing.content
+    assert need_a.title.encode() not in not_yours.content
+
+
+def test_a_refused_status_change_on_another_states_need_looks_like_one_on_a_missing_need(cast, need_a):
+    client = cast.client_for("focal_point_other_state")
+    not_yours = client.post(reverse("needs:need_status", args=[need_a.pk]), {"status": "cancelled"})
+    missing = client.post(reverse("needs:need_status", args=[need_a.pk + 1000]), {"status": "cancelled"})
+    assert not_yours.status_code == missing.status_code == 404
+    assert not_yours.content == missing.content
 
 
 @pytest.mark.parametrize(

@@ -146,7 +146,13 @@ def test_a_focal_point_cannot_edit_once_shortlisting_has_started(cast, need_a):
     need_set_status(need=need_a, by=cast.secretariat, status="shortlisting")
     with pytest.raises(PermissionDenied):
         need_update(need=need_a, by=cast.owner, data={"title": "Late change"})
+    need_a.refresh_from_db()
+    assert need_a.title == "Witness protection programme for Kenya" and need_a.version == 2
+    assert not AuditEvent.objects.filter(action="need.update").exists()
     need_update(need=need_a, by=cast.secretariat, data={"title": "Secretariat clarification"})
+    need_a.refresh_from_db()
+    assert need_a.title == "Secretariat clarification" and need_a.version == 3
+    assert AuditEvent.objects.get(action="need.update").actor == cast.secretariat
 
 
 @pytest.mark.parametrize(

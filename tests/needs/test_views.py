@@ -8,25 +8,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from needs.models import Need
-from tests.factories import NeedFactory, country
+from tests.factories import NEED_FORM, NeedFactory, country
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "title": "Protection of reporting persons",
-    "articles": ["32", "33"],
-    "assistance_type": "legal_advice",
-    "working_languages": ["fr", "en"],
-    "priority": "high",
-    "description": "Draft a whistle-blower law.",
-    "source": "review_report",
-    "source_reference": "CAC/COSP/IRG/I/1/1/Add.7, para. 12",
-    "review_cycle": "1",
-    "remote": "on",
-    "on_site": "on",
-    "desired_from": "",
-    "desired_until": "",
-}
 
 
 def _csv(response) -> list[dict[str, str]]:
@@ -36,7 +20,7 @@ def _csv(response) -> list[dict[str, str]]:
 
 def test_a_focal_point_records_a_need_for_its_own_state_whatever_the_form_says(cast):
     client = cast.client_for("owner")
-    response = client.post(reverse("needs:need_create"), {**FORM, "requesting_state": "FRA"})
+    response = client.post(reverse("needs:need_create"), {**NEED_FORM, "requesting_state": "FRA"})
     need = Need.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("needs:need_detail", args=[need.pk])
     assert need.requesting_state_id == "KEN" and need.created_by == cast.owner
@@ -47,7 +31,7 @@ def test_a_focal_point_records_a_need_for_its_own_state_whatever_the_form_says(c
 
 def test_the_secretariat_chooses_the_requesting_state(cast):
     client = cast.client_for("secretariat")
-    response = client.post(reverse("needs:need_create"), {**FORM, "requesting_state": "FRA"})
+    response = client.post(reverse("needs:need_create"), {**NEED_FORM, "requesting_state": "FRA"})
     assert response.status_code == 302
     assert Need.objects.get().requesting_state_id == "FRA"
 
@@ -63,7 +47,7 @@ def test_the_create_form_shows_articles_grouped_by_chapter_and_no_state_field_fo
 def test_bad_input_is_explained_and_what_was_typed_is_kept(cast):
     client = cast.client_for("owner")
     data = {
-        **FORM,
+        **NEED_FORM,
         "articles": [],
         "remote": "",
         "on_site": "",
@@ -82,7 +66,7 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(cast):
 
 def test_editing_keeps_the_state_and_records_the_change(cast, need_a):
     client = cast.client_for("colleague_same_state")
-    data = {**FORM, "title": "Revised", "version": "1", "requesting_state": "FRA"}
+    data = {**NEED_FORM, "title": "Revised", "version": "1", "requesting_state": "FRA"}
     response = client.post(reverse("needs:need_edit", args=[need_a.pk]), data)
     assert response.status_code == 302
     need_a.refresh_from_db()
@@ -92,8 +76,10 @@ def test_editing_keeps_the_state_and_records_the_change(cast, need_a):
 
 def test_a_stale_edit_form_is_refused_with_an_explanation(cast, need_a):
     client = cast.client_for("owner")
-    client.post(reverse("needs:need_edit", args=[need_a.pk]), {**FORM, "title": "First", "version": "1"})
-    response = client.post(reverse("needs:need_edit", args=[need_a.pk]), {**FORM, "title": "Second", "version": "1"})
+    client.post(reverse("needs:need_edit", args=[need_a.pk]), {**NEED_FORM, "title": "First", "version": "1"})
+    response = client.post(
+        reverse("needs:need_edit", args=[need_a.pk]), {**NEED_FORM, "title": "Second", "version": "1"}
+    )
     assert response.status_code == 409 and "Someone else changed this need" in response.content.decode()
     need_a.refresh_from_db()
     assert need_a.title == "First"
@@ -259,7 +245,7 @@ def test_the_export_makes_a_bounded_number_of_queries(cast, django_assert_max_nu
 
 
 def test_a_review_cycle_below_one_is_a_field_error_not_a_constraint_message(cast):
-    response = cast.client_for("owner").post(reverse("needs:need_create"), {**FORM, "review_cycle": "0"})
+    response = cast.client_for("owner").post(reverse("needs:need_create"), {**NEED_FORM, "review_cycle": "0"})
     body = response.content.decode()
     assert response.status_code == 200 and not Need.objects.exists()
     assert "Ensure this value is greater than or equal to 1." in body

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from roster.models import Expert
-from tests.roster.test_nomination_pages import _form_data
+from tests.factories import nomination_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -12,14 +12,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def opened(cast):
     """An expert nominated through the page; both focal points of the State have its edit page open at version 1."""
-    cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data())
+    cast.client_for("owner").post(reverse("roster:expert_nominate"), nomination_form_data())
     expert = Expert.objects.get()
     assert expert.version == 1
     return expert, reverse("roster:expert_edit", args=[expert.pk])
 
 
 def _as_opened(**changes) -> dict:
-    return _form_data(**{"profile-version": "1", "action": "save", **changes})
+    return nomination_form_data(**{"profile-version": "1", "action": "save", **changes})
 
 
 def test_a_field_only_the_other_person_changed_shows_their_newer_value(cast, opened):

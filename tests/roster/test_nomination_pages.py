@@ -6,54 +6,20 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from roster.models import Expert
-from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country
+from tests.factories import (
+    ExpertArticleFactory,
+    ExpertFactory,
+    ExpertLanguageFactory,
+    country,
+    nomination_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 S = Expert.Status
 
 
-def _form_data(**overrides) -> dict:
-    data = {
-        "profile-given_name": "José",
-        "profile-family_name": "Ramírez",
-        "profile-gender": "male",
-        "profile-nationality": "KEN",
-        "profile-email": "jose.ramirez@example.org",
-        "profile-sector": "judiciary",
-        "profile-years_experience": "20",
-        "profile-days_per_year": "10",
-        "profile-on_site": "on",
-        "profile-assistance_types": [],
-        "profile-countries_worked_in": ["UGA", "TZA"],
-        "languages-TOTAL_FORMS": "3",
-        "languages-INITIAL_FORMS": "0",
-        "languages-0-language": "es",
-        "languages-0-level": "7",
-        "languages-1-language": "en",
-        "languages-1-level": "5",
-        "expertise-TOTAL_FORMS": "5",
-        "expertise-INITIAL_FORMS": "0",
-        "expertise-0-article": "15",
-        "expertise-0-level": "3",
-        "expertise-1-article": "16",
-        "expertise-1-level": "2",
-        "expertise-2-article": "46",
-        "expertise-2-level": "1",
-        "employment-TOTAL_FORMS": "2",
-        "employment-INITIAL_FORMS": "0",
-        "employment-0-employer": "Supreme Court",
-        "employment-0-position": "Judge",
-        "employment-0-start_year": "2012",
-        "education-TOTAL_FORMS": "2",
-        "education-INITIAL_FORMS": "0",
-        "action": "draft",
-    }
-    data.update(overrides)
-    return data
-
-
 def _edit_data(expert: Expert, **overrides) -> dict:
-    return _form_data(**{"profile-version": str(expert.version), "action": "save", **overrides})
+    return nomination_form_data(**{"profile-version": str(expert.version), "action": "save", **overrides})
 
 
 def test_the_nominate_page_offers_every_section_of_the_cv_template(cast):
@@ -77,7 +43,7 @@ def test_the_nominate_page_offers_every_section_of_the_cv_template(cast):
 
 
 def test_saving_a_draft_creates_the_expert_with_its_sections_and_shows_it(cast):
-    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data())
+    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), nomination_form_data())
     expert = Expert.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("roster:expert_detail", args=[expert.pk])
     assert expert.status == S.DRAFT and expert.nominating_state_id == "KEN"
@@ -90,23 +56,25 @@ def test_saving_a_draft_creates_the_expert_with_its_sections_and_shows_it(cast):
 
 
 def test_a_posted_nominating_state_is_ignored_for_a_focal_point(cast):
-    cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data(**{"profile-nominating_state": "FRA"}))
+    cast.client_for("owner").post(
+        reverse("roster:expert_nominate"), nomination_form_data(**{"profile-nominating_state": "FRA"})
+    )
     assert Expert.objects.get().nominating_state_id == "KEN"
 
 
 def test_the_secretariat_chooses_the_nominating_state(cast):
     client = cast.client_for("secretariat")
     assert "Nominating State" in client.get(reverse("roster:expert_nominate")).content.decode()
-    response = client.post(reverse("roster:expert_nominate"), _form_data())
+    response = client.post(reverse("roster:expert_nominate"), nomination_form_data())
     assert response.status_code == 400 and "This field is required." in response.content.decode()
-    client.post(reverse("roster:expert_nominate"), _form_data(**{"profile-nominating_state": "FRA"}))
+    client.post(reverse("roster:expert_nominate"), nomination_form_data(**{"profile-nominating_state": "FRA"}))
     assert Expert.objects.get().nominating_state_id == "FRA"
 
 
 def test_submit_from_the_form_sends_it_for_validation_and_mails_the_expert(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client = cast.client_for("owner")
-        response = client.post(reverse("roster:expert_nominate"), _form_data(action="submit"), follow=True)
+        response = client.post(reverse("roster:expert_nominate"), nomination_form_data(action="submit"), follow=True)
     expert = Expert.objects.get()
     assert expert.status == S.SUBMITTED
     assert "Submitted to the secretariat for validation" in response.content.decode()
@@ -116,7 +84,7 @@ def test_submit_from_the_form_sends_it_for_validation_and_mails_the_expert(cast,
 
 
 def test_submitting_without_an_article_keeps_the_draft_and_says_what_is_missing(cast):
-    data = _form_data(action="submit")
+    data = nomination_form_data(action="submit")
     for i in range(3):
         data.pop(f"expertise-{i}-article"), data.pop(f"expertise-{i}-level")
     response = cast.client_for("owner").post(reverse("roster:expert_nominate"), data, follow=True)
@@ -125,7 +93,7 @@ def test_submitting_without_an_article_keeps_the_draft_and_says_what_is_missing(
 
 
 def test_bad_input_shows_every_error_and_keeps_what_was_typed(cast):
-    data = _form_data(
+    data = nomination_form_data(
         **{
             "profile-email": "not-an-email",
             "languages-1-language": "es",
@@ -145,14 +113,14 @@ def test_bad_input_shows_every_error_and_keeps_what_was_typed(cast):
 
 
 def test_an_article_listed_twice_is_an_error(cast):
-    data = _form_data(**{"expertise-1-article": "15"})
+    data = nomination_form_data(**{"expertise-1-article": "15"})
     body = cast.client_for("owner").post(reverse("roster:expert_nominate"), data).content.decode()
     assert "This article is already listed." in body and not Expert.objects.exists()
 
 
 def test_editing_shows_the_current_values_and_saves_a_new_version(cast):
     client = cast.client_for("owner")
-    client.post(reverse("roster:expert_nominate"), _form_data())
+    client.post(reverse("roster:expert_nominate"), nomination_form_data())
     expert = Expert.objects.get()
     page = client.get(reverse("roster:expert_edit", args=[expert.pk])).content.decode()
     assert 'value="Ramírez"' in page and 'name="profile-version" value="1"' in page
@@ -240,7 +208,7 @@ def test_confirm_still_current_from_the_detail_page(cast):
 
 def test_detail_flags_a_duplicate_of_the_same_state_with_a_link(cast):
     first = ExpertFactory(nominating_state=country("KEN"), given_name="José", family_name="Ramírez")
-    cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data())
+    cast.client_for("owner").post(reverse("roster:expert_nominate"), nomination_form_data())
     second = Expert.objects.exclude(pk=first.pk).get()
     body = cast.client_for("owner").get(reverse("roster:expert_detail", args=[second.pk])).content.decode()
     assert "Possible duplicate." in body
@@ -260,7 +228,7 @@ def test_detail_tells_a_focal_point_nothing_of_another_states_matching_record(ca
         family_name="Secret-Family-Name",
         phone="+33 1 secret",
     )
-    cast.client_for("owner").post(reverse("roster:expert_nominate"), _form_data())
+    cast.client_for("owner").post(reverse("roster:expert_nominate"), nomination_form_data())
     mine = Expert.objects.exclude(pk=theirs.pk).get()
     body = cast.client_for("owner").get(reverse("roster:expert_detail", args=[mine.pk])).content.decode()
     their_link = reverse("roster:expert_detail", args=[theirs.pk])

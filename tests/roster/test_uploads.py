@@ -13,7 +13,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from roster.models import Expert
 from roster.uploads import DOCX, ODT, PDF, cv_validate
-from tests.factories import cv_docx_bytes, cv_odt_bytes, cv_pdf_bytes
+from tests.factories import cv_docx_bytes, cv_odt_bytes, cv_pdf_bytes, nomination_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -80,37 +80,12 @@ def test_an_empty_file_is_rejected():
         cv_validate(SimpleUploadedFile("cv.pdf", b""))
 
 
-def _form_data(**overrides) -> dict:
-    data = {
-        "profile-given_name": "Wanjiru",
-        "profile-family_name": "Kamau",
-        "profile-gender": "female",
-        "profile-nationality": "KEN",
-        "profile-email": "wanjiru.kamau@example.org",
-        "profile-phone": "+254 700 000",
-        "profile-current_position": "Head of investigations",
-        "profile-employer": "EACC",
-        "profile-sector": "anti_corruption_body",
-        "profile-years_experience": "14",
-        "profile-summary": "Asset recovery",
-        "profile-days_per_year": "25",
-        "profile-remote": "on",
-        "languages-TOTAL_FORMS": "3",
-        "languages-INITIAL_FORMS": "0",
-        "languages-0-language": "en",
-        "languages-0-level": "7",
-        "expertise-TOTAL_FORMS": "5",
-        "expertise-INITIAL_FORMS": "0",
-        "expertise-0-article": "51",
-        "expertise-0-level": "3",
-        "employment-TOTAL_FORMS": "2",
-        "employment-INITIAL_FORMS": "0",
-        "education-TOTAL_FORMS": "2",
-        "education-INITIAL_FORMS": "0",
-        "action": "draft",
-    }
-    data.update(overrides)
-    return data
+# Fields beyond the minimal draft, so that the re-rendered form shows it keeps every kind of input.
+FULL_PROFILE = {
+    "profile-phone": "+254 700 000",
+    "profile-current_position": "Head of investigations",
+    "profile-summary": "Asset recovery",
+}
 
 
 @pytest.mark.parametrize(
@@ -124,15 +99,15 @@ def _form_data(**overrides) -> dict:
 def test_a_rejected_upload_re_renders_the_form_with_everything_else_kept(cast, settings, name, content):
     upload = SimpleUploadedFile(name, content)
     files_before = _stored_files(settings)
-    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), {**_form_data(), "profile-cv": upload})
+    data = nomination_form_data(**FULL_PROFILE)
+    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), {**data, "profile-cv": upload})
     assert response.status_code == 400
     body = response.content.decode()
     assert "This file is none of these, whatever its name says." in body
     assert 'role="alert"' in body
-    kept_values = ("Wanjiru", "Kamau", "wanjiru.kamau@example.org", "+254 700 000", "Head of investigations")
-    for kept in (*kept_values, "Asset recovery"):
+    for kept in ("José", "Ramírez", "jose.ramirez@example.org", *FULL_PROFILE.values()):
         assert kept in body
-    assert '<option value="51" selected>' in body
+    assert '<option value="15" selected>' in body
     # Nothing half-written: no expert, no stored file, no audit row.
     assert not Expert.objects.exists() and not AuditEvent.objects.exists()
     assert _stored_files(settings) == files_before
@@ -142,7 +117,9 @@ def test_an_oversized_upload_through_the_page_is_refused_and_nothing_is_stored(c
     settings.ROSTER_CV_MAX_BYTES = 1024  # the rule is the setting; a small one keeps the test light
     big = SimpleUploadedFile("cv.pdf", cv_pdf_bytes() + b"%" * 2048)
     files_before = _stored_files(settings)
-    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), {**_form_data(), "profile-cv": big})
+    response = cast.client_for("owner").post(
+        reverse("roster:expert_nominate"), {**nomination_form_data(), "profile-cv": big}
+    )
     assert response.status_code == 400
     assert "larger than the limit" in response.content.decode()
     assert not Expert.objects.exists() and _stored_files(settings) == files_before
@@ -164,7 +141,9 @@ def test_an_accepted_cv_is_stored_privately_under_a_server_chosen_name(
     cast, settings, content, content_type, extension
 ):
     upload = SimpleUploadedFile("../../etc/My CV (final).exe", content, content_type="application/x-msdownload")
-    response = cast.client_for("owner").post(reverse("roster:expert_nominate"), {**_form_data(), "profile-cv": upload})
+    response = cast.client_for("owner").post(
+        reverse("roster:expert_nominate"), {**nomination_form_data(), "profile-cv": upload}
+    )
     assert response.status_code == 302
     expert = Expert.objects.get()
     assert expert.cv_content_type == content_type
@@ -179,10 +158,10 @@ def test_replacing_a_cv_removes_the_old_file_after_commit(cast, settings, django
     client = cast.client_for("owner")
     with django_capture_on_commit_callbacks(execute=True):
         first = SimpleUploadedFile("a.pdf", cv_pdf_bytes())
-        client.post(reverse("roster:expert_nominate"), {**_form_data(), "profile-cv": first})
+        client.post(reverse("roster:expert_nominate"), {**nomination_form_data(), "profile-cv": first})
     expert = Expert.objects.get()
     old = Path(expert.cv_file.path)
-    data = _form_data(**{"profile-version": str(expert.version), "action": "save"})
+    data = nomination_form_data(**{"profile-version": str(expert.version), "action": "save"})
     with django_capture_on_commit_callbacks(execute=True):
         second = SimpleUploadedFile("b.odt", cv_odt_bytes())
         response = client.post(reverse("roster:expert_edit", args=[expert.pk]), {**data, "profile-cv": second})
