@@ -17,7 +17,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from needs.services import _apply_changes, _check_relations
-from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number
 from reference.models import Article, AssistanceType, Country, Language
 
 COLUMNS = (
@@ -78,20 +78,21 @@ def _split(value: str) -> list[str]:
 def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[dict[str, Any], list[ImportIssue]]:
     errors: list[ImportIssue] = []
     values: dict[str, Any] = {}
+    row = row_cells(number, row, errors)
 
     def error(column: str, message: str) -> None:
         errors.append(ImportIssue(number, column, message))
 
-    external_id = row["external_id"].strip()
+    external_id = row["external_id"]
     if not external_id:
         error("external_id", _("required, so that importing again updates instead of duplicating"))
     elif len(external_id) > EXTERNAL_ID_MAX:
         error("external_id", _("longer than %(max)d characters") % {"max": EXTERNAL_ID_MAX})
     values["external_id"] = external_id
 
-    code = row["country"].strip().upper()
+    code = row["country"].upper()
     if code not in lookups.countries:
-        error("country", _("unknown ISO 3166 alpha-3 code %(code)r") % {"code": row["country"].strip()})
+        error("country", _("unknown ISO 3166 alpha-3 code %(code)r") % {"code": row["country"]})
     values["requesting_state"] = lookups.countries.get(code)
 
     articles = []
@@ -99,13 +100,14 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
     if not parts:
         error("articles", _("at least one UNCAC article is required, e.g. 46;48"))
     for part in parts:
-        if not part.isdigit() or int(part) not in lookups.articles:
+        article = lookups.articles.get(whole_number(part))
+        if article is None:
             error("articles", _("%(value)r is not an UNCAC article number (1 to 71)") % {"value": part})
-        elif lookups.articles[int(part)] not in articles:
-            articles.append(lookups.articles[int(part)])
+        elif article not in articles:
+            articles.append(article)
     values["articles"] = articles
 
-    kind = row["assistance_type"].strip().lower()
+    kind = row["assistance_type"].lower()
     if kind not in lookups.types:
         error(
             "assistance_type",
@@ -126,29 +128,30 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
     values["working_languages"] = languages
 
     for column, choices in (("priority", Need.Priority.values), ("source", Need.Source.values)):
-        value = row[column].strip().lower()
+        value = row[column].lower()
         if value not in choices:
             error(column, _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(choices)})
         values[column] = value
 
-    title = row["title"].strip()
+    title = row["title"]
     if not title:
         error("title", _("required"))
     elif len(title) > TITLE_MAX:
         error("title", _("longer than %(max)d characters") % {"max": TITLE_MAX})
     values["title"] = title
-    values["description"] = row["description"].strip()
+    values["description"] = row["description"]
 
-    reference = row["source_reference"].strip()
+    reference = row["source_reference"]
     if len(reference) > REFERENCE_MAX:
         error("source_reference", _("longer than %(max)d characters") % {"max": REFERENCE_MAX})
     values["source_reference"] = reference
 
-    cycle = row["review_cycle"].strip()
-    if not cycle.isdigit() or int(cycle) < 1 or int(cycle) > 32767:
+    cycle = row["review_cycle"]
+    cycle_number = whole_number(cycle)
+    if cycle_number is None or not 1 <= cycle_number <= 32767:
         error("review_cycle", _("%(value)r is not a review cycle number (1, 2, …)") % {"value": cycle})
     else:
-        values["review_cycle"] = int(cycle)
+        values["review_cycle"] = cycle_number
     return values, errors
 
 

@@ -1,4 +1,3 @@
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from needs.services import (
     need_status_choices,
     need_update,
 )
+from portal.csv_export import csv_lines
 from portal.forms import add_service_errors
 from portal.merge import form_value_set, merge_messages, version_merge
 
@@ -74,45 +74,29 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_cell(value: object) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _export_rows(needs: Iterable[Need]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
+def _export_rows(needs: Iterable[Need]) -> Iterator[tuple[object, ...]]:
     for need in needs:
-        yield writer.writerow(
-            _safe_cell(value)
-            for value in (
-                need.pk,
-                need.external_id,
-                need.requesting_state_id,
-                need.requesting_state.name,
-                need.requesting_state.regional_group,
-                ";".join(str(article.pk) for article in need.articles.all()),
-                need.assistance_type_id,
-                ";".join(language.pk for language in need.working_languages.all()),
-                need.priority,
-                need.title,
-                need.description,
-                need.source,
-                need.source_reference,
-                need.review_cycle,
-                int(need.remote),
-                int(need.on_site),
-                need.desired_from,
-                need.desired_until,
-                need.status,
-                need.created_at.isoformat(timespec="seconds"),
-            )
+        yield (
+            need.pk,
+            need.external_id,
+            need.requesting_state_id,
+            need.requesting_state.name,
+            need.requesting_state.regional_group,
+            ";".join(str(article.pk) for article in need.articles.all()),
+            need.assistance_type_id,
+            ";".join(language.pk for language in need.working_languages.all()),
+            need.priority,
+            need.title,
+            need.description,
+            need.source,
+            need.source_reference,
+            need.review_cycle,
+            int(need.remote),
+            int(need.on_site),
+            need.desired_from,
+            need.desired_until,
+            need.status,
+            need.created_at.isoformat(timespec="seconds"),
         )
 
 
@@ -123,7 +107,8 @@ def need_export(request: HttpRequest) -> StreamingHttpResponse:
     _require_role(request)
     # Streamed in chunks, each with its own prefetch: memory and queries grow per 1,000 needs, not per need.
     response = StreamingHttpResponse(
-        _export_rows(needs.iterator(chunk_size=EXPORT_CHUNK)), content_type="text/csv; charset=utf-8"
+        csv_lines(EXPORT_COLUMNS, _export_rows(needs.iterator(chunk_size=EXPORT_CHUNK))),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="needs.csv"'
     return response

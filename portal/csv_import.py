@@ -6,13 +6,15 @@ straight to the cell. Blank spreadsheet rows are skipped but still counted.
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 NumberedRows = list[tuple[int, dict[str, str]]]
+# Past 18 digits no column could hold the number anyway, and int() refuses more than 4,300 digits.
+WHOLE_NUMBER_MAX_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,28 @@ def csv_table_read(
     if len(rows) > max_rows:
         errors.append(ImportIssue(1, "file", _("more than %(max)s rows; split the file") % {"max": max_rows}))
     return rows, errors
+
+
+def row_cells(number: int, row: Mapping[str, str | None], issues: list[ImportIssue]) -> dict[str, str]:
+    """The row's cells without surrounding spaces or NUL characters, each NUL reported on its column.
+
+    No text column can hold a NUL (PostgreSQL refuses it outright), and it is invisible in a spreadsheet;
+    the rest of the cell is still checked, so that every other problem of the row is reported too.
+    """
+    cells = {}
+    for column, value in row.items():
+        text = value or ""
+        if "\0" in text:
+            issues.append(ImportIssue(number, column, _("contains a NUL character; remove it")))
+            text = text.replace("\0", "")
+        cells[column] = text.strip()
+    return cells
+
+
+def whole_number(text: str) -> int | None:
+    """The number a cell of ASCII digits holds, or None: int() reads some other digits (Arabic-Indic,
+    full-width) and fails on others (superscripts), so a file means the same thing whichever it uses."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= WHOLE_NUMBER_MAX_DIGITS else 10**WHOLE_NUMBER_MAX_DIGITS

@@ -14,6 +14,7 @@ consent already on file is never withdrawn or overwritten by the file; a draft m
 status is left alone (an active expert changed by a focal point's import awaits revalidation, still visible).
 """
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
-from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number
 from reference.models import Article, AssistanceType, Country, Language
 from roster.duplicates import expert_name_key
 from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_keyed, parts_write
@@ -136,6 +137,10 @@ class ImportResult(ImportOutcome):
 # --- checking one row ---------------------------------------------------------------------------
 
 
+def _unusable_id_message() -> str:
+    return _("this identifier cannot be used; choose another")
+
+
 @dataclass
 class _Reference:
     countries: set[str]
@@ -158,7 +163,7 @@ class _RowChecker:
 
     def __init__(self, number: int, row: Mapping[str, str], reference: _Reference, issues: list[ImportIssue]):
         self.number = number
-        self.row = {name: (value or "").strip() for name, value in row.items()}
+        self.row = row_cells(number, row, issues)
         self.reference = reference
         self.issues = issues
 
@@ -198,9 +203,8 @@ class _RowChecker:
         value = self.row[column]
         if not value:
             return 0
-        try:
-            number = int(value)
-        except ValueError:
+        number = whole_number(value)
+        if number is None:
             self.fail(column, _("'%(value)s' is not a whole number") % {"value": value})
             return 0
         if not low <= number <= high:
@@ -259,7 +263,7 @@ class _RowChecker:
     def articles(self) -> dict[int, int]:
         articles: dict[int, int] = {}
         for number, level in self.pairs("articles"):
-            article = int(number) if number.isdigit() else None
+            article = whole_number(number)
             if article not in self.reference.articles:
                 self.fail("articles", _("'%(number)s' is not an UNCAC article (1 to 71)") % {"number": number})
             elif level not in {"1", "2", "3"}:
@@ -298,6 +302,13 @@ class _RowChecker:
                 self.fail("email", _("'%(value)s' is not an e-mail address") % {"value": value})
         return value
 
+    def external_id(self) -> str:
+        value = self.text("external_id", required=True, max_length=_max_length("external_id"))
+        # An invisible character (zero-width space, control) makes two identifiers that look the same.
+        if any(unicodedata.category(character).startswith("C") for character in value):
+            self.fail("external_id", _unusable_id_message())
+        return value
+
     def plan(self, *, today: date) -> PlannedExpert:
         given_name = self.text("given_name", required=True, max_length=_max_length("given_name"))
         family_name = self.text("family_name", required=True, max_length=_max_length("family_name"))
@@ -328,7 +339,7 @@ class _RowChecker:
             self.fail("consent_date", _("is in the future"))
         return PlannedExpert(
             row=self.number,
-            external_id=self.text("external_id", required=True, max_length=_max_length("external_id")),
+            external_id=self.external_id(),
             values=values,
             languages=self.languages(),
             articles=self.articles(),
@@ -409,13 +420,10 @@ def expert_import(
         current = existing.get(plan.external_id)
         if current is None:
             continue
-        # The State check comes first: what became of another State's record is not a focal point's to learn.
+        # The State check comes first, and answers as for any unusable identifier: whether another State holds
+        # a record under it, and what became of that record, is not a focal point's to learn.
         if own_state and current.nominating_state_id != own_state:
-            result.errors.append(
-                ImportIssue(
-                    plan.row, "external_id", _("this identifier is already used by a record that is not of your State")
-                )
-            )
+            result.errors.append(ImportIssue(plan.row, "external_id", _unusable_id_message()))
         elif current.erased_at is not None:
             result.errors.append(
                 ImportIssue(

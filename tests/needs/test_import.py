@@ -364,3 +364,39 @@ def test_the_import_audit_row_says_what_changed_in_each_updated_need():
     assert details["changes"] == {
         "IRG-00001": {"priority": ["high", "low"], "working_languages": [["en", "fr"], ["es"]]}
     }
+
+
+# Digits other than ASCII ones (int() reads some of them and fails on others) and NUL bytes (which
+# PostgreSQL cannot store) are the file's errors, named by row and column, never a traceback.
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("articles", "46;²", "row 2, articles: '²' is not an UNCAC article number (1 to 71)"),
+        ("articles", "٤٦", "row 2, articles: '٤٦' is not an UNCAC article number (1 to 71)"),
+        ("articles", "４６", "row 2, articles: '４６' is not an UNCAC article number (1 to 71)"),
+        ("articles", "9" * 5000, f"row 2, articles: '{'9' * 5000}' is not an UNCAC article number (1 to 71)"),
+        ("review_cycle", "²", "row 2, review_cycle: '²' is not a review cycle number (1, 2, …)"),
+        ("review_cycle", "١", "row 2, review_cycle: '١' is not a review cycle number (1, 2, …)"),
+        ("review_cycle", "１", "row 2, review_cycle: '１' is not a review cycle number (1, 2, …)"),
+        ("title", "Mutual\x00legal", "row 2, title: contains a NUL character; remove it"),
+        ("description", "\x00", "row 2, description: contains a NUL character; remove it"),
+        ("external_id", "IRG-1\x00", "row 2, external_id: contains a NUL character; remove it"),
+    ],
+)
+def test_unicode_digits_and_nul_bytes_are_errors_not_tracebacks(tmp_path, capsys, column, value, message):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(_csv_text([_row(1, **{column: value})]).encode())
+    with pytest.raises(CommandError) as failure:
+        call_command("import_needs", str(path))
+    assert failure.value.returncode == 1
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not Need.objects.exists()
+
+
+def test_the_admin_preview_names_a_unicode_digit_instead_of_failing(cast):
+    preview = _upload(cast.client_for("secretariat"), [_row(0, articles="²", review_cycle="\x00")])
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "row 2, articles: &#x27;²&#x27; is not an UNCAC article number (1 to 71)" in body
+    assert "row 2, review_cycle: contains a NUL character; remove it" in body
+    assert preview.context["token"] == "" and not Need.objects.exists()

@@ -204,6 +204,15 @@ def test_the_export_has_the_import_columns_and_neutralises_formulas(cast):
     assert set(COLUMNS) <= set(row)
 
 
+@pytest.mark.parametrize(
+    "text", [" =1+1", "\n=1", "\r\n+1", "\u200b=1", "\ufeff@SUM(A1)", "＝1+1", "＋1", "－1", "＠A1"]
+)
+def test_the_export_neutralises_a_formula_behind_spaces_breaks_invisible_or_full_width_signs(cast, text):
+    NeedFactory(description=text, source_reference=text)
+    [row] = _csv(cast.client_for("owner").get(reverse("needs:need_export")))
+    assert row["description"] == row["source_reference"] == "'" + text
+
+
 def test_the_list_paginates_and_keeps_the_filters(cast):
     for _ in range(30):
         NeedFactory(priority="high")

@@ -1,4 +1,4 @@
-from portal.csv_import import csv_table_read
+from portal.csv_import import csv_table_read, row_cells, whole_number
 
 COLUMNS = ("a", "b")
 
@@ -36,3 +36,24 @@ def test_too_many_rows_are_refused():
 
 def test_a_row_with_the_wrong_number_of_fields_is_named():
     assert _read("a,b\n1,2\n1\n")[1] == ["row 3, columns: 1 fields, expected 2"]
+
+
+def test_a_whole_number_is_written_in_ascii_digits_only():
+    assert [whole_number(text) for text in ("0", "046", "71", "", "-1", "4.0", "²", "٤٦", "４６")] == [
+        0,
+        46,
+        71,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert whole_number("9" * 5000) > 10**17, "more digits than int() reads are still a (too large) number"
+
+
+def test_nul_characters_are_reported_on_their_column_and_the_rest_of_the_cell_kept():
+    issues = []
+    assert row_cells(7, {"a": " x\x00y ", "b": None}, issues) == {"a": "xy", "b": ""}
+    assert [str(issue) for issue in issues] == ["row 7, a: contains a NUL character; remove it"]

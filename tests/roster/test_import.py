@@ -279,7 +279,7 @@ def test_a_focal_point_imports_only_its_own_state_and_awaits_validation(cast, cs
 def test_a_focal_point_cannot_touch_another_states_record_by_external_id(cast, csv_file):
     ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA")
     err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
-    assert "row 2, external_id: this identifier is already used by a record that is not of your State" in err
+    assert err.strip() == "row 2, external_id: this identifier cannot be used; choose another"
 
 
 def test_a_focal_point_is_not_told_that_another_states_record_was_erased(cast, csv_file):
@@ -287,7 +287,7 @@ def test_a_focal_point_is_not_told_that_another_states_record_was_erased(cast, c
 
     expert_erase(expert=ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA"), by=None)
     err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
-    assert err.strip() == "row 2, external_id: this identifier is already used by a record that is not of your State"
+    assert err.strip() == "row 2, external_id: this identifier cannot be used; choose another"
 
 
 def test_a_focal_point_is_not_told_of_another_states_duplicates(cast, csv_file):
@@ -323,3 +323,39 @@ def test_import_queries_do_not_grow_with_the_number_of_new_rows(cast, django_ass
     with django_assert_max_num_queries(30):
         result = expert_import(rows=[good_row(i) for i in range(100, 400)], by=cast.secretariat, dry_run=dry_run)
     assert result.created == 300
+
+
+# Digits other than ASCII ones (int() reads some of them and fails on others) and NUL bytes (which
+# PostgreSQL cannot store) are the file's errors, named by row and column, never a traceback.
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("articles", "²:1", "row 2, articles: '²' is not an UNCAC article (1 to 71)"),
+        ("articles", "٤٦:1", "row 2, articles: '٤٦' is not an UNCAC article (1 to 71)"),
+        ("articles", "４６:1", "row 2, articles: '４６' is not an UNCAC article (1 to 71)"),
+        ("articles", "46:²", "row 2, articles: '²' is not a level for article 46 (use 1, 2 or 3)"),
+        ("years_experience", "١٠", "row 2, years_experience: '١٠' is not a whole number"),
+        ("years_experience", "１０", "row 2, years_experience: '１０' is not a whole number"),
+        ("days_per_year", "²", "row 2, days_per_year: '²' is not a whole number"),
+        ("days_per_year", "9" * 5000, "row 2, days_per_year: must be between 0 and 366"),
+        ("available_from", "２０２６-01-01", "row 2, available_from: '２０２６-01-01' is not a date as YYYY-MM-DD"),
+        ("given_name", "Ann\x00e", "row 2, given_name: contains a NUL character; remove it"),
+        ("employer", "\x00", "row 2, employer: contains a NUL character; remove it"),
+        ("languages", "en:C2\x00", "row 2, languages: contains a NUL character; remove it"),
+    ],
+)
+def test_unicode_digits_and_nul_bytes_are_errors_not_tracebacks(db, tmp_path, column, value, message):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(csv_text([good_row(1, **{column: value})]).encode())
+    err = failing_command(path)
+    assert err.strip().splitlines() == [message]
+    assert Expert.objects.count() == 0
+
+
+def test_another_states_identifier_answers_like_an_unusable_identifier(cast, csv_file):
+    """A focal point cannot tell from the answer that another State holds a record under that id."""
+    ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA")
+    taken = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    unusable = failing_command(csv_file([good_row(2, external_id="KEN-\u200b00002")]), "--by", cast.owner.email)
+    assert taken.strip() == unusable.strip() == "row 2, external_id: this identifier cannot be used; choose another"
+    assert "your State" not in taken

@@ -1,0 +1,43 @@
+"""CSV files the portal hands out, each cell made safe to open in a spreadsheet; every export writes through here."""
+
+import csv
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); some read the
+# full-width forms, as typed with an East Asian input method, as the ASCII ones.
+FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
+# Characters a spreadsheet drops or lets through before reading the sign; a tab or carriage return
+# at the very start is also how a formula is smuggled past a naive check.
+CONTROL_STARTS = frozenset("\t\r")
+
+
+def _skipped_before_a_formula(character: str) -> bool:
+    # Spaces, line breaks and invisible format characters (zero-width space, joiner, byte order mark).
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def csv_safe_cell(value: object) -> str:
+    """The value as text, with a leading apostrophe when a spreadsheet could take it for a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in CONTROL_STARTS:
+        return "'" + text
+    for character in text:
+        if not _skipped_before_a_formula(character):
+            return "'" + text if character in FORMULA_SIGNS else text
+    return text
+
+
+class _Echo:
+    """A file that hands back what is written to it, so that rows can be streamed as they are made."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    """The lines of a CSV file, one at a time (for a streaming response), every cell made safe."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(csv_safe_cell(value) for value in row)
