@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from needs.forms import NeedImportForm
 from needs.imports import need_import
 from needs.models import Need
+from portal.admin_site import ReadOnlyAdminMixin
 
 # The file travels from the preview to the confirmation inside the confirmation form, signed with
 # the secret key for this user and for half an hour. Nothing is kept on the server between the two
@@ -34,7 +35,7 @@ def _import_salt(request: HttpRequest) -> str:
 
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "requesting_state", "assistance_type", "priority", "status", "review_cycle", "updated_at"]
     list_filter = [
         "status",
@@ -47,29 +48,6 @@ class NeedAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "external_id", "requesting_state__name"]
     list_select_related = ["requesting_state", "assistance_type"]
     change_list_template = "admin/needs/need/change_list.html"
-
-    # Records are changed on the portal pages, through the services that check the lifecycle and
-    # write the audit row; the admin shows them and their history, and imports files.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Need | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Need | None = None) -> bool:
-        return False
-
-    # simple_history's page of a past version saves a posted form with only view permission: it would
-    # rewrite the need (State, status, anything) with no audit row, no version and no lifecycle check.
-    def revert_disabled(self, request: HttpRequest, obj: Need | None = None) -> bool:
-        return True
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
-    ) -> HttpResponse:
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self) -> list[URLPattern]:
         return [

@@ -1,6 +1,14 @@
+from collections.abc import Callable
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+# A record's past is there to be read. simple_history's page of a past version saves a posted form
+# with view permission alone (the whole record rewritten to that version, State and status included,
+# with no audit row), and Django's history list has nothing to receive either.
+HISTORY_VIEWS = frozenset({"history_view", "history_form_view"})
 
 
 class SecretariatAdminSite(admin.AdminSite):
@@ -13,3 +21,27 @@ class SecretariatAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and getattr(user, "is_secretariat", False))
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        # Here rather than in each model's admin, so that no admin registered now or later (a third
+        # party's included) can forget it.
+        if getattr(view, "__name__", None) in HISTORY_VIEWS:
+            view = require_safe(view)
+        return super().admin_view(view, cacheable)
+
+
+class ReadOnlyAdminMixin:
+    """Shows records without ever adding, changing or deleting one: for a model admin or an inline.
+
+    The records it serves are written elsewhere (through the audited services, or by migrations for
+    reference data), where the rules and the audit trail live.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

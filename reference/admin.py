@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from portal.admin_site import ReadOnlyAdminMixin
 from reference.models import Article, AssistanceType, Chapter, Country, Language
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Reference data changes only through migrations, so that every install holds the same facts."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Chapter)

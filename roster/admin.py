@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
+from portal.admin_site import ReadOnlyAdminMixin
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
 from roster.forms import RequestChangesForm
@@ -23,15 +24,8 @@ from roster.history import expert_history_m2m_sets, expert_parts_changes
 from roster.models import EXPERT_M2M_HISTORY_FIELDS, Education, Employment, Expert, ExpertArticle, ExpertLanguage
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ExpertLanguageInline(ReadOnlyInline):
@@ -61,7 +55,7 @@ class EducationInline(ReadOnlyInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(SimpleHistoryAdmin):
+class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "family_name",
         "given_name",
@@ -117,16 +111,6 @@ class ExpertAdmin(SimpleHistoryAdmin):
     readonly_fields = ["possible_duplicates", "cv_download", "created_at", "updated_at"]
     # The expert's own history, followed by the changes of its languages, articles, posts and degrees.
     object_history_template = "roster/admin_expert_history.html"
-
-    # Every field is read-only in the admin: writes go through the audited services only.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_secretariat", False))

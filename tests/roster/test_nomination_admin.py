@@ -113,14 +113,3 @@ def test_opening_a_past_version_in_the_admin_is_audited_too(cast):
     event = AuditEvent.objects.get(action="expert.view", target_id=str(expert.pk))
     assert event.actor == cast.secretariat and event.details == {"history_id": first.history_id}
 
-
-def test_a_post_to_a_past_version_changes_nothing(cast):
-    # simple_history's past-version page saves a posted form when the admin lets it; here it must not.
-    expert = ExpertFactory(status=S.SUBMITTED, given_name="Old")
-    services.expert_validate(expert=expert, by=cast.secretariat)
-    first = expert.history.order_by("history_id").first()
-    url = reverse("admin:roster_expert_simple_history", args=[expert.pk, first.history_id])
-    cast.client_for("secretariat").post(url, {"status": "withdrawn", "given_name": "Mallory", "_save": "1"})
-    expert.refresh_from_db()
-    assert (expert.status, expert.given_name, expert.version) == (S.ACTIVE, "Old", 2)
-    assert expert.history.count() == 2
