@@ -112,4 +112,3 @@ def test_opening_a_past_version_in_the_admin_is_audited_too(cast):
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="expert.view", target_id=str(expert.pk))
     assert event.actor == cast.secretariat and event.details == {"history_id": first.history_id}
-
