@@ -24,8 +24,8 @@ from roster.consent import (
     expert_consent_give,
     expert_consent_refuse,
 )
-from roster.lifecycle import expert_data_export, expert_erase
 from roster.models import Expert
+from roster.personal_data import expert_data_export, expert_erase
 
 SESSION_KEY = "expert_self"
 

@@ -1,14 +1,17 @@
-"""Reads of the roster, always scoped to what the person asking may see."""
+"""Reads of the roster, scoped to what the person asking may see; the staleness annotation; the matching pool."""
 
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Case, DateTimeField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import ExpertFilter
-from roster.lifecycle import expert_with_staleness
 from roster.models import Expert, ExpertArticle, ExpertLanguage
 
 
@@ -68,3 +71,42 @@ def expert_may_see(*, user: User, expert: Expert) -> bool:
     if getattr(user, "is_secretariat", False):
         return True
     return bool(getattr(user, "is_focal_point", False) and expert.nominating_state_id == user.state_id)
+
+
+def _stale_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.ROSTER_STALE_AFTER_DAYS)
+
+
+def expert_with_staleness(queryset: QuerySet[Expert] | None = None, *, now: datetime | None = None) -> QuerySet[Expert]:
+    """Annotate `confirmed_on` (last confirmation, or creation for a profile never confirmed) and `is_stale`."""
+    now = now or timezone.now()
+    queryset = Expert.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        confirmed_on=Coalesce("last_confirmed_at", "created_at", output_field=DateTimeField()),
+    ).annotate(
+        is_stale=Case(
+            When(confirmed_on__lt=_stale_cutoff(now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def expert_stale(queryset: QuerySet[Expert] | None = None, *, now: datetime | None = None) -> QuerySet[Expert]:
+    """Profiles not confirmed for longer than ROSTER_STALE_AFTER_DAYS."""
+    return expert_with_staleness(queryset, now=now).filter(is_stale=True)
+
+
+def expert_matchable(*, on: date | None = None) -> QuerySet[Expert]:
+    """The pool matching draws from: active, consented, not erased, available on the given day.
+
+    It takes no user on purpose: only the secretariat's matching services use it, and they scope their own output.
+    """
+    day = on or timezone.localdate()
+    return Expert.objects.filter(
+        Q(available_from__isnull=True) | Q(available_from__lte=day),
+        Q(available_until__isnull=True) | Q(available_until__gte=day),
+        status=Expert.Status.ACTIVE,
+        consent_given_at__isnull=False,
+        erased_at__isnull=True,
+    )

@@ -20,8 +20,9 @@ from roster.consent import (
     confirmation_token,
     confirmation_token_check,
 )
-from roster.lifecycle import expert_data_export, expert_erase, expert_matchable
 from roster.models import Education, Employment, Expert
+from roster.personal_data import expert_data_export, expert_erase
+from roster.selectors import expert_matchable
 from tests.factories import (
     EducationFactory,
     EmploymentFactory,

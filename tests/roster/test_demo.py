@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from roster.demo import demo_experts_seed
-from roster.lifecycle import expert_matchable, expert_stale
 from roster.models import Expert, ExpertArticle, ExpertLanguage
+from roster.selectors import expert_matchable, expert_stale
 
 
 def snapshot() -> dict:

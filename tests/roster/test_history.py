@@ -10,8 +10,8 @@ from django.urls import reverse
 from roster import services
 from roster.demo import demo_experts_seed
 from roster.imports import expert_import
-from roster.lifecycle import expert_data_export, expert_erase
 from roster.models import EXPERT_HISTORY, Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.personal_data import expert_data_export, expert_erase
 from roster.services import ArticleExpertise, ExpertProfile, LanguageSkill
 from tests.factories import country
 from tests.roster.test_import import good_row

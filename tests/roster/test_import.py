@@ -259,7 +259,7 @@ def test_a_same_external_id_twice_in_a_file_is_an_error(db, csv_file):
 
 
 def test_an_erased_expert_cannot_be_brought_back_by_import(db, csv_file):
-    from roster.lifecycle import expert_erase
+    from roster.personal_data import expert_erase
 
     run_command(csv_file([good_row(1)]))
     expert_erase(expert=Expert.objects.get(), by=None)
@@ -283,7 +283,7 @@ def test_a_focal_point_cannot_touch_another_states_record_by_external_id(cast, c
 
 
 def test_a_focal_point_is_not_told_that_another_states_record_was_erased(cast, csv_file):
-    from roster.lifecycle import expert_erase
+    from roster.personal_data import expert_erase
 
     expert_erase(expert=ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA"), by=None)
     err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from roster.lifecycle import expert_update_reminders_send
+from roster.reminders import expert_update_reminders_send
 
 
 class Command(BaseCommand):

@@ -10,8 +10,9 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from roster.consent import confirmation_token_check
-from roster.lifecycle import expert_stale, expert_update_reminders_send, expert_with_staleness
 from roster.models import Expert
+from roster.reminders import expert_update_reminders_send
+from roster.selectors import expert_stale, expert_with_staleness
 from tests.factories import ExpertFactory, FocalPointFactory, country
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
