@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "needs",
     "matching",
     "stats",
+    "demo",
 ]
 
 MIDDLEWARE = [
