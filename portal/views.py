@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
@@ -12,7 +11,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"user": request.user})
 
 
-@never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     try:

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from roster.consent import (
@@ -61,7 +60,6 @@ def _session_expert(request: HttpRequest) -> tuple[Expert, str]:
     return expert, str(held.get("link", ""))
 
 
-@never_cache
 @require_GET
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     check = confirmation_token_check(token=token)
@@ -103,14 +101,12 @@ def _render_profile(
     return render(request, "roster/expert_self/profile.html", context)
 
 
-@never_cache
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     expert, _link = _session_expert(request)
     return _render_profile(request, expert)
 
 
-@never_cache
 @require_POST
 def consent_give(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -124,7 +120,6 @@ def consent_give(request: HttpRequest) -> HttpResponse:
     return redirect("expert_self:profile")
 
 
-@never_cache
 @require_POST
 def consent_refuse(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -138,7 +133,6 @@ def consent_refuse(request: HttpRequest) -> HttpResponse:
     return redirect("expert_self:profile")
 
 
-@never_cache
 @require_POST
 def data_export(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -153,7 +147,6 @@ def data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@never_cache
 @require_POST
 def erase(request: HttpRequest) -> HttpResponse:
     expert, _link = _session_expert(request)

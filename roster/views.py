@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.forms import add_service_errors
@@ -225,7 +224,6 @@ def expert_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roster/expert_withdraw.html", {"expert": expert, "form": form})
 
 
-@never_cache
 @login_required
 @require_GET
 def expert_cv_view(request: HttpRequest, pk: int) -> FileResponse:
