@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import erasure
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -82,3 +84,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+erasure.exempt(User, reason="accounts of focal points and secretariat staff, not experts; closed by deactivation")

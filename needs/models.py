@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import erasure
 from reference.models import Article, AssistanceType, Country, Language
 
 # Kept as a module attribute so that services can write one history row per change, with the
@@ -114,3 +115,6 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+erasure.exempt(Need, reason="a State's request for technical assistance; it names no expert")

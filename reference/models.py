@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import erasure
+
 
 class RegionalGroup(models.TextChoices):
     AFR = "AFR", _("African States")
@@ -116,3 +118,7 @@ class AssistanceType(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+for reference_model in (Chapter, Article, LegalSystem, Country, Language, AssistanceType):
+    erasure.exempt(reference_model, reason="public reference data: the Convention, States, languages, forms of help")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import erasure
 from reference.models import Article, AssistanceType, Country, Language
 
 
@@ -263,3 +264,39 @@ class Education(models.Model):
 # What a person enters for a post and for a degree, in the CV template, the services and the data export alike.
 EMPLOYMENT_FIELDS = ("employer", "position", "start_year", "end_year", "description")
 EDUCATION_FIELDS = ("institution", "degree", "field_of_study", "year")
+
+
+def erased_family_name(pk: int) -> str:
+    # A neutral pseudonym keeps lists and audit lines readable without pointing at anyone.
+    return f"erased-{pk}"
+
+
+# What erasing an expert does to each part of the record and its history (portal/erasure.py). The languages,
+# articles, assistance types and countries worked in stay with the aggregates: they say nothing that points
+# at the person once the name, contacts, posts and degrees are gone.
+erasure.register(
+    Expert,
+    subject="id",
+    blank={
+        "given_name": "",
+        "family_name": erased_family_name,
+        "name_key": "",
+        "email": "",
+        "phone": "",
+        "current_position": "",
+        "employer": "",
+        "summary": "",
+        "secretariat_message": "",
+        "cv_file": "",
+        "cv_original_name": "",
+        "cv_content_type": "",
+    },
+    keep={
+        "external_id": "stays so that a State's next spreadsheet import cannot bring the person back unnoticed",
+        "consent_text_version": "names a version of the consent text, not the person",
+    },
+    clear=("declared_conflict_states",),
+)
+# Every past post and degree goes, with its history: without the person they are worth nothing.
+erasure.register(Employment, subject="expert", delete=True)
+erasure.register(Education, subject="expert", delete=True)

@@ -10,6 +10,7 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_record
+from portal.erasure import personal_data_erase
 from portal.history import one_history_row
 from roster.models import (
     EDUCATION_FIELDS,
@@ -143,49 +144,22 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
     return data
 
 
-# Personal fields blanked on erasure, on the expert and on every historical row of it.
-ERASED_TEXT_FIELDS = [
-    "given_name",
-    "email",
-    "phone",
-    "current_position",
-    "employer",
-    "summary",
-    "secretariat_message",
-    "cv_original_name",
-    "cv_content_type",
-]
-
 # Keys of an expert's audit rows that hold free text about the person (see services: withdraw, request changes, reject).
 ERASED_AUDIT_DETAILS = {"reason", "message"}
-
-
-def _erased_family_name(pk: int) -> str:
-    # A neutral pseudonym keeps lists and audit lines readable without pointing at anyone.
-    return f"erased-{pk}"
 
 
 @transaction.atomic
 def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     """Anonymise the person and keep the aggregates (States, gender, sector, languages, articles, ...).
 
-    The record stays, withdrawn, so that statistics and past matching runs remain consistent; the external_id
-    stays so that a State's next spreadsheet import cannot bring the person back unnoticed.
+    What goes is what the models declare to the erasure registry (roster/models.py, portal/erasure.py). The
+    record stays, withdrawn, so that statistics and past matching runs remain consistent.
     """
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     if expert.erased_at is not None:
         return expert
-    history = Expert.history.model.objects.filter(id=expert.pk)
-    cv_names = set(history.exclude(cv_file="").values_list("cv_file", flat=True))
-    if expert.cv_file:
-        cv_names.add(expert.cv_file.name)
-
-    pseudonym = _erased_family_name(expert.pk)
-    for name in ERASED_TEXT_FIELDS:
-        setattr(expert, name, "")
-    expert.family_name = pseudonym
-    expert.name_key = ""
-    expert.cv_file = ""
+    personal_data_erase(subject_pk=expert.pk)
+    expert.refresh_from_db()
     expert.status = Expert.Status.WITHDRAWN
     expert.revalidation_pending = False
     expert.confirmation_requested_at = None
@@ -193,17 +167,6 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     expert.version += 1
     with one_history_row(expert, records=EXPERT_HISTORY, by=by, history_type="~"):
         expert.save()
-        expert.declared_conflict_states.clear()
-    Employment.objects.filter(expert=expert).delete()
-    Education.objects.filter(expert=expert).delete()
-    # The history must not keep what the record no longer holds: the blanked fields, every past post and degree
-    # (the rows are gone, so their history goes too) and the declared conflicts. The languages' and articles'
-    # history stays with the aggregates, as it says nothing that points at the person.
-    history.update(**dict.fromkeys(ERASED_TEXT_FIELDS, ""), family_name=pseudonym, cv_file="")
-    Employment.history.filter(expert_id=expert.pk).delete()
-    Education.history.filter(expert_id=expert.pk).delete()
-    conflicts = EXPERT_HISTORY.m2m_models[Expert._meta.get_field("declared_conflict_states")]
-    conflicts.objects.filter(history__id=expert.pk).delete()
     events = AuditEvent.objects.filter(target_type=expert._meta.label_lower, target_id=str(expert.pk))
     # Free text written about the person (a withdrawal reason, the secretariat's messages) goes as well; who did
     # what and when stays, so the trail still accounts for every decision.
@@ -215,13 +178,4 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     audit_record(
         actor=by, action=AuditAction.EXPERT_ERASE, target=expert, details={"by": "expert" if by is None else "user"}
     )
-
-    storage = Expert._meta.get_field("cv_file").storage
-
-    # Files go only once the erasure is committed; a rolled-back erasure must not lose the CV.
-    def delete_files() -> None:
-        for name in sorted(cv_names):
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
     return expert
