@@ -280,3 +280,32 @@ NEED_FORM = {
     "desired_from": "",
     "desired_until": "",
 }
+
+
+def expert_import_row(i: int, **overrides: str) -> dict[str, str]:
+    """Row i of an import_experts file that imports cleanly: an expert of State A, consented."""
+    row = {
+        "external_id": f"KEN-{i:05d}",
+        "given_name": f"Given{i}",
+        "family_name": f"Family{i}",
+        "gender": "female",
+        "nationality": "KEN",
+        "nominating_state": "KEN",
+        "email": f"expert{i}@import.example.org",
+        "phone": "+254 700 000 000",
+        "current_position": "Investigator",
+        "employer": "Ethics and Anti-Corruption Commission",
+        "sector": "anti_corruption_body",
+        "years_experience": "10",
+        "languages": "en:C2;fr:B2;sw:N",
+        "articles": "46:3;48:2",
+        "assistance_types": "legal_advice;capacity_building",
+        "available_from": "2026-01-01",
+        "available_until": "2027-12-31",
+        "days_per_year": "40",
+        "remote": "true",
+        "on_site": "no",
+        "consent_date": "2026-02-01",
+    }
+    row.update(overrides)
+    return row

@@ -13,8 +13,7 @@ from roster.imports import expert_import
 from roster.models import EXPERT_HISTORY, Education, Employment, Expert, ExpertArticle, ExpertLanguage
 from roster.personal_data import expert_data_export, expert_erase
 from roster.services import ArticleExpertise, ExpertProfile, LanguageSkill
-from tests.factories import country
-from tests.roster.test_import import good_row
+from tests.factories import country, expert_import_row
 
 pytestmark = pytest.mark.django_db
 PARTS = (ExpertLanguage, ExpertArticle, Employment, Education)
@@ -131,12 +130,12 @@ def test_a_change_of_the_sets_is_in_the_experts_history_once(cast, nominated):
 
 
 def test_an_import_rerun_with_a_changed_level_leaves_history(cast):
-    expert_import(by=cast.owner, rows=[good_row(1)])
+    expert_import(by=cast.owner, rows=[expert_import_row(1)])
     expert = Expert.objects.get()
     unchanged = _history_count()
-    expert_import(by=cast.owner, rows=[good_row(1)])
+    expert_import(by=cast.owner, rows=[expert_import_row(1)])
     assert _history_count() == unchanged
-    expert_import(by=cast.owner, rows=[good_row(1, languages="en:C1;fr:B2;sw:N", articles="46:3")])
+    expert_import(by=cast.owner, rows=[expert_import_row(1, languages="en:C1;fr:B2;sw:N", articles="46:3")])
     changes = sorted(
         (row.history_type, row.language_id, row.level, row.history_user_id)
         for row in ExpertLanguage.history.filter(expert_id=expert.pk).exclude(history_type="+")

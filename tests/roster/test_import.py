@@ -12,35 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from roster.imports import COLUMNS, expert_import
 from roster.models import Expert
-from tests.factories import ExpertFactory
-
-
-def good_row(i: int, **overrides: str) -> dict[str, str]:
-    row = {
-        "external_id": f"KEN-{i:05d}",
-        "given_name": f"Given{i}",
-        "family_name": f"Family{i}",
-        "gender": "female",
-        "nationality": "KEN",
-        "nominating_state": "KEN",
-        "email": f"expert{i}@import.example.org",
-        "phone": "+254 700 000 000",
-        "current_position": "Investigator",
-        "employer": "Ethics and Anti-Corruption Commission",
-        "sector": "anti_corruption_body",
-        "years_experience": "10",
-        "languages": "en:C2;fr:B2;sw:N",
-        "articles": "46:3;48:2",
-        "assistance_types": "legal_advice;capacity_building",
-        "available_from": "2026-01-01",
-        "available_until": "2027-12-31",
-        "days_per_year": "40",
-        "remote": "true",
-        "on_site": "no",
-        "consent_date": "2026-02-01",
-    }
-    row.update(overrides)
-    return row
+from tests.factories import ExpertFactory, expert_import_row
 
 
 def csv_text(rows: list[dict[str, str]], columns=COLUMNS) -> str:
@@ -77,7 +49,7 @@ def failing_command(path: Path, *args: str) -> str:
 
 
 def test_a_good_file_creates_every_expert_with_its_parts(db, csv_file):
-    out, _err = run_command(csv_file([good_row(1), good_row(2, consent_date="")]))
+    out, _err = run_command(csv_file([expert_import_row(1), expert_import_row(2, consent_date="")]))
     assert "Created 2, updated 0, unchanged 0 expert(s)" in out
     first = Expert.objects.get(external_id="KEN-00001")
     assert (first.given_name, first.family_name, first.name_key) == ("Given1", "Family1", "given1 family1")
@@ -97,8 +69,8 @@ def test_a_good_file_creates_every_expert_with_its_parts(db, csv_file):
 
 
 def test_one_bad_row_among_a_thousand_writes_nothing_and_names_the_row(db, csv_file):
-    rows = [good_row(i) for i in range(1, 1001)]
-    rows.insert(499, good_row(5000, nationality="XXX"))  # the 500th data row: row 501 in a spreadsheet
+    rows = [expert_import_row(i) for i in range(1, 1001)]
+    rows.insert(499, expert_import_row(5000, nationality="XXX"))  # the 500th data row: row 501 in a spreadsheet
     err = failing_command(csv_file(rows))
     assert err.strip().splitlines() == ["row 501, nationality: 'XXX' is not an ISO 3166 alpha-3 country code"]
     assert Expert.objects.count() == 0
@@ -106,7 +78,7 @@ def test_one_bad_row_among_a_thousand_writes_nothing_and_names_the_row(db, csv_f
 
 
 def test_every_error_of_every_row_is_reported(db, csv_file):
-    rows = [good_row(1, gender="?", email="nope"), good_row(2), good_row(3, articles="99:3")]
+    rows = [expert_import_row(1, gender="?", email="nope"), expert_import_row(2), expert_import_row(3, articles="99:3")]
     err = failing_command(csv_file(rows))
     assert err.strip().splitlines() == [
         "row 2, gender: '?' is not one of: female, male, other, undisclosed",
@@ -151,7 +123,7 @@ def test_every_error_of_every_row_is_reported(db, csv_file):
     ],
 )
 def test_each_columns_bad_value_gives_its_message(db, csv_file, column, value, message):
-    err = failing_command(csv_file([good_row(1, **{column: value})]))
+    err = failing_command(csv_file([expert_import_row(1, **{column: value})]))
     assert err.strip().startswith(message), err
     assert len(err.strip().splitlines()) == 1
     assert Expert.objects.count() == 0
@@ -167,26 +139,26 @@ def test_the_header_must_hold_exactly_the_columns(db, tmp_path):
 
 def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
     path = tmp_path / "latin1.csv"
-    path.write_bytes(csv_text([good_row(1, given_name="Zoé")]).encode("latin-1"))
+    path.write_bytes(csv_text([expert_import_row(1, given_name="Zoé")]).encode("latin-1"))
     assert "row 1, file: the file is not UTF-8 text" in failing_command(path)
 
 
 def test_a_utf8_file_with_a_byte_order_mark_from_a_spreadsheet_is_read(db, tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + csv_text([good_row(1, given_name="Zoé")]).encode())
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([expert_import_row(1, given_name="Zoé")]).encode())
     run_command(path)
     assert Expert.objects.get().given_name == "Zoé"
 
 
 def test_row_numbers_count_blank_rows_and_short_rows_are_named(db, tmp_path):
-    lines = csv_text([good_row(1)]).splitlines()
+    lines = csv_text([expert_import_row(1)]).splitlines()
     path = tmp_path / "gaps.csv"
     path.write_text("\n".join([*lines, "", "KEN-9,only,three"]) + "\n")
     assert failing_command(path).strip() == "row 4, columns: 3 fields, expected 21"
 
 
 def test_importing_the_same_file_twice_creates_no_duplicate(db, csv_file):
-    path = csv_file([good_row(i) for i in range(1, 4)])
+    path = csv_file([expert_import_row(i) for i in range(1, 4)])
     run_command(path)
     out, _err = run_command(path)
     assert "Created 0, updated 0, unchanged 3 expert(s)" in out
@@ -195,10 +167,13 @@ def test_importing_the_same_file_twice_creates_no_duplicate(db, csv_file):
 
 
 def test_reimport_updates_by_external_id(db, csv_file):
-    run_command(csv_file([good_row(1), good_row(2)]))
+    run_command(csv_file([expert_import_row(1), expert_import_row(2)]))
     out, _err = run_command(
         csv_file(
-            [good_row(1, employer="Office of the Auditor-General", languages="en:C1", articles="15:1"), good_row(2)]
+            [
+                expert_import_row(1, employer="Office of the Auditor-General", languages="en:C1", articles="15:1"),
+                expert_import_row(2),
+            ]
         )
     )
     assert "Created 0, updated 1, unchanged 1 expert(s)" in out
@@ -211,24 +186,24 @@ def test_reimport_updates_by_external_id(db, csv_file):
 
 
 def test_reimport_never_overwrites_the_experts_own_consent(db, csv_file):
-    run_command(csv_file([good_row(1, consent_date="")]))
+    run_command(csv_file([expert_import_row(1, consent_date="")]))
     expert = Expert.objects.get()
     expert.consent_given_at = timezone.now()
     expert.consent_text_version = "2026-1"
     expert.save()
-    run_command(csv_file([good_row(1, consent_date="2026-01-05")]))
+    run_command(csv_file([expert_import_row(1, consent_date="2026-01-05")]))
     expert.refresh_from_db()
     assert expert.consent_text_version == "2026-1"
 
 
 def test_a_draft_becomes_active_when_a_later_file_brings_consent(db, csv_file):
-    run_command(csv_file([good_row(1, consent_date="")]))
-    run_command(csv_file([good_row(1)]))
+    run_command(csv_file([expert_import_row(1, consent_date="")]))
+    run_command(csv_file([expert_import_row(1)]))
     assert Expert.objects.get().status == Expert.Status.ACTIVE
 
 
 def test_dry_run_writes_nothing(db, csv_file):
-    out, _err = run_command(csv_file([good_row(1), good_row(2)]), "--dry-run")
+    out, _err = run_command(csv_file([expert_import_row(1), expert_import_row(2)]), "--dry-run")
     assert "Would create 2, update 0, unchanged 0 expert(s)" in out and "Dry run: nothing was written." in out
     assert Expert.objects.count() == 0
     assert not AuditEvent.objects.exists()
@@ -237,7 +212,9 @@ def test_dry_run_writes_nothing(db, csv_file):
 def test_duplicates_are_flagged_with_the_existing_id_and_nothing_merges(db, csv_file):
     same_name = ExpertFactory(given_name="Given1", family_name="FAMILY1", nationality_id="KEN", email="x@example.org")
     same_email = ExpertFactory(email="EXPERT2@import.example.org")
-    out, _err = run_command(csv_file([good_row(1), good_row(2), good_row(3, email="expert1@import.example.org")]))
+    out, _err = run_command(
+        csv_file([expert_import_row(1), expert_import_row(2), expert_import_row(3, email="expert1@import.example.org")])
+    )
     assert f"row 2, KEN-00001: possible duplicate of expert #{same_name.pk} (same name and nationality)" in out
     assert f"row 3, KEN-00002: possible duplicate of expert #{same_email.pk} (same e-mail address)" in out
     assert "row 4, KEN-00003: possible duplicate of row 2 of this file (same e-mail address)" in out
@@ -247,30 +224,32 @@ def test_duplicates_are_flagged_with_the_existing_id_and_nothing_merges(db, csv_
 
 
 def test_a_record_is_not_its_own_duplicate_on_reimport(db, csv_file):
-    path = csv_file([good_row(1)])
+    path = csv_file([expert_import_row(1)])
     run_command(path)
     out, _err = run_command(path)
     assert "possible duplicate of" not in out and "0 possible duplicate(s) flagged" in out
 
 
 def test_a_same_external_id_twice_in_a_file_is_an_error(db, csv_file):
-    err = failing_command(csv_file([good_row(1), good_row(1, email="other@example.org")]))
+    err = failing_command(csv_file([expert_import_row(1), expert_import_row(1, email="other@example.org")]))
     assert "row 3, external_id: 'KEN-00001' is also on row 2" in err
 
 
 def test_an_erased_expert_cannot_be_brought_back_by_import(db, csv_file):
     from roster.personal_data import expert_erase
 
-    run_command(csv_file([good_row(1)]))
+    run_command(csv_file([expert_import_row(1)]))
     expert_erase(expert=Expert.objects.get(), by=None)
-    err = failing_command(csv_file([good_row(1)]))
+    err = failing_command(csv_file([expert_import_row(1)]))
     assert "row 2, external_id: this expert asked for their personal data to be erased" in err
 
 
 def test_a_focal_point_imports_only_its_own_state_and_awaits_validation(cast, csv_file):
-    err = failing_command(csv_file([good_row(1), good_row(2, nominating_state="FRA")]), "--by", cast.owner.email)
+    err = failing_command(
+        csv_file([expert_import_row(1), expert_import_row(2, nominating_state="FRA")]), "--by", cast.owner.email
+    )
     assert err.strip() == "row 3, nominating_state: you may import only experts of KEN"
-    run_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    run_command(csv_file([expert_import_row(1)]), "--by", cast.owner.email)
     expert = Expert.objects.get()
     assert expert.status == Expert.Status.SUBMITTED and expert.created_by == cast.owner
     assert AuditEvent.objects.get(action="expert.import").actor == cast.owner
@@ -278,7 +257,7 @@ def test_a_focal_point_imports_only_its_own_state_and_awaits_validation(cast, cs
 
 def test_a_focal_point_cannot_touch_another_states_record_by_external_id(cast, csv_file):
     ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA")
-    err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    err = failing_command(csv_file([expert_import_row(1)]), "--by", cast.owner.email)
     assert err.strip() == "row 2, external_id: this identifier cannot be used; choose another"
 
 
@@ -286,42 +265,44 @@ def test_a_focal_point_is_not_told_that_another_states_record_was_erased(cast, c
     from roster.personal_data import expert_erase
 
     expert_erase(expert=ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA"), by=None)
-    err = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    err = failing_command(csv_file([expert_import_row(1)]), "--by", cast.owner.email)
     assert err.strip() == "row 2, external_id: this identifier cannot be used; choose another"
 
 
 def test_a_focal_point_is_not_told_of_another_states_duplicates(cast, csv_file):
     other = ExpertFactory(nominating_state_id="FRA", email="expert1@import.example.org")
-    out, _err = run_command(csv_file([good_row(1)]), "--by", cast.owner.email)
+    out, _err = run_command(csv_file([expert_import_row(1)]), "--by", cast.owner.email)
     assert "possible duplicate of" not in out and "0 possible duplicate(s) flagged" in out
     assert AuditEvent.objects.get(action="expert.import").details["possible_duplicates"] == [["KEN-00001", other.pk]]
 
 
 def test_an_active_expert_changed_by_a_focal_points_import_awaits_revalidation(cast, csv_file):
-    run_command(csv_file([good_row(1)]))
-    run_command(csv_file([good_row(1, employer="Judiciary")]), "--by", cast.owner.email)
+    run_command(csv_file([expert_import_row(1)]))
+    run_command(csv_file([expert_import_row(1, employer="Judiciary")]), "--by", cast.owner.email)
     expert = Expert.objects.get()
     assert expert.status == Expert.Status.ACTIVE and expert.revalidation_pending
 
 
 def test_unknown_importer_is_refused(db, csv_file):
     with pytest.raises(CommandError, match="No active secretariat member or focal point"):
-        call_command("import_experts", str(csv_file([good_row(1)])), "--by", "nobody@example.org")
+        call_command("import_experts", str(csv_file([expert_import_row(1)])), "--by", "nobody@example.org")
 
 
 def test_service_takes_rows_as_well_as_files(cast):
-    result = expert_import(rows=[good_row(1)], by=cast.secretariat)
+    result = expert_import(rows=[expert_import_row(1)], by=cast.secretariat)
     assert result.ok and result.created == 1 and result.written
-    bad = expert_import(rows=[good_row(2, sector="")], by=cast.secretariat)
+    bad = expert_import(rows=[expert_import_row(2, sector="")], by=cast.secretariat)
     assert [str(issue) for issue in bad.errors] == ["row 2, sector: required"]
     assert Expert.objects.count() == 1
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_import_queries_do_not_grow_with_the_number_of_new_rows(cast, django_assert_max_num_queries, dry_run):
-    expert_import(rows=[good_row(i) for i in range(3)], by=cast.secretariat, dry_run=dry_run)
+    expert_import(rows=[expert_import_row(i) for i in range(3)], by=cast.secretariat, dry_run=dry_run)
     with django_assert_max_num_queries(30):
-        result = expert_import(rows=[good_row(i) for i in range(100, 400)], by=cast.secretariat, dry_run=dry_run)
+        result = expert_import(
+            rows=[expert_import_row(i) for i in range(100, 400)], by=cast.secretariat, dry_run=dry_run
+        )
     assert result.created == 300
 
 
@@ -346,7 +327,7 @@ def test_import_queries_do_not_grow_with_the_number_of_new_rows(cast, django_ass
 )
 def test_unicode_digits_and_nul_bytes_are_errors_not_tracebacks(db, tmp_path, column, value, message):
     path = tmp_path / "odd.csv"
-    path.write_bytes(csv_text([good_row(1, **{column: value})]).encode())
+    path.write_bytes(csv_text([expert_import_row(1, **{column: value})]).encode())
     err = failing_command(path)
     assert err.strip().splitlines() == [message]
     assert Expert.objects.count() == 0
@@ -355,7 +336,9 @@ def test_unicode_digits_and_nul_bytes_are_errors_not_tracebacks(db, tmp_path, co
 def test_another_states_identifier_answers_like_an_unusable_identifier(cast, csv_file):
     """A focal point cannot tell from the answer that another State holds a record under that id."""
     ExpertFactory(external_id="KEN-00001", nominating_state_id="FRA")
-    taken = failing_command(csv_file([good_row(1)]), "--by", cast.owner.email)
-    unusable = failing_command(csv_file([good_row(2, external_id="KEN-\u200b00002")]), "--by", cast.owner.email)
+    taken = failing_command(csv_file([expert_import_row(1)]), "--by", cast.owner.email)
+    unusable = failing_command(
+        csv_file([expert_import_row(2, external_id="KEN-\u200b00002")]), "--by", cast.owner.email
+    )
     assert taken.strip() == unusable.strip() == "row 2, external_id: this identifier cannot be used; choose another"
     assert "your State" not in taken
