@@ -9,6 +9,9 @@ from audit.services import audit_record
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    # Django's form views take PUT as a second POST; the page is a form, so only GET and POST.
+    http_method_names = ["get", "post", "head", "options"]
+
     @transaction.atomic
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)

@@ -1,8 +1,7 @@
 from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from needs.services import (
     need_status_choices,
     need_update,
 )
+from portal.access import focal_point_or_secretariat_required
 from portal.csv_export import csv_lines
 from portal.forms import add_service_errors
 from portal.merge import form_value_set, merge_messages, version_merge
@@ -49,16 +49,10 @@ EXPORT_COLUMNS = (
 )
 
 
-def _require_role(request: HttpRequest) -> None:
-    if not (request.user.is_secretariat or request.user.is_focal_point):
-        raise PermissionDenied
-
-
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def need_list_view(request: HttpRequest) -> HttpResponse:
     search = need_search(user=request.user, filters=request.GET)
-    _require_role(request)
     page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,7 +63,6 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter_form": search.form,
             "query": query.urlencode(),
-            "may_record": request.user.is_secretariat or request.user.is_focal_point,
         },
     )
 
@@ -100,11 +93,10 @@ def _export_rows(needs: Iterable[Need]) -> Iterator[tuple[object, ...]]:
         )
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def need_export(request: HttpRequest) -> StreamingHttpResponse:
     needs = need_list(user=request.user, filters=request.GET)
-    _require_role(request)
     # Streamed in chunks, each with its own prefetch: memory and queries grow per 1,000 needs, not per need.
     response = StreamingHttpResponse(
         csv_lines(EXPORT_COLUMNS, _export_rows(needs.iterator(chunk_size=EXPORT_CHUNK))),
@@ -114,11 +106,10 @@ def need_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def need_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require_role(request)
     form = NeedForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
@@ -134,7 +125,7 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "needs/need_form.html", {"form": form, "need": None})
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, pk=pk)
@@ -151,7 +142,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, pk=pk)
@@ -196,7 +187,7 @@ def _render_conflict(request: HttpRequest, *, need: Need, sent: NeedForm, error:
     return render(request, "needs/need_form.html", {"form": form, "need": need}, status=409)
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_POST
 def need_status(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, pk=pk)

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from portal import views
+from portal.access import public
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("nominations/", include("roster.urls")),
     path("expert/", include("roster.expert_urls")),
     path("needs/", include("needs.urls")),

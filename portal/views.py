@@ -1,16 +1,18 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.access import focal_point_or_secretariat_required, public
 
-@login_required
+
+@focal_point_or_secretariat_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"user": request.user})
 
 
+@public
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     try:

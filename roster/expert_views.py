@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.access import EXPERT_SESSION_KEY, expert_link_required, public
 from roster.consent import (
     LinkProblem,
     confirmation_link_use,
@@ -25,8 +26,6 @@ from roster.consent import (
 )
 from roster.models import Expert
 from roster.personal_data import expert_data_export, expert_erase
-
-SESSION_KEY = "expert_self"
 
 
 class ConsentForm(forms.Form):
@@ -47,7 +46,7 @@ class EraseForm(forms.Form):
 
 def _session_expert(request: HttpRequest) -> tuple[Expert, str]:
     """The expert whose link opened this session, and the link's request time; 404 for anyone else."""
-    held = request.session.get(SESSION_KEY)
+    held = request.session.get(EXPERT_SESSION_KEY)
     if not isinstance(held, dict) or not isinstance(held.get("id"), int):
         raise Http404
     expert = (
@@ -60,13 +59,14 @@ def _session_expert(request: HttpRequest) -> tuple[Expert, str]:
     return expert, str(held.get("link", ""))
 
 
+@public
 @require_GET
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     check = confirmation_token_check(token=token)
     if check.problem is LinkProblem.FORGED:
         raise Http404
     if check.expert is None:
-        held = request.session.get(SESSION_KEY)
+        held = request.session.get(EXPERT_SESSION_KEY)
         return render(
             request,
             "roster/expert_self/link_problem.html",
@@ -75,7 +75,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     # A fresh session key, so a session planted before the link was opened cannot ride along.
     request.session.cycle_key()
-    request.session[SESSION_KEY] = {"id": check.expert.pk, "link": check.requested_at}
+    request.session[EXPERT_SESSION_KEY] = {"id": check.expert.pk, "link": check.requested_at}
     return redirect("expert_self:profile")
 
 
@@ -101,12 +101,14 @@ def _render_profile(
     return render(request, "roster/expert_self/profile.html", context)
 
 
+@expert_link_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     expert, _link = _session_expert(request)
     return _render_profile(request, expert)
 
 
+@expert_link_required
 @require_POST
 def consent_give(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -120,6 +122,7 @@ def consent_give(request: HttpRequest) -> HttpResponse:
     return redirect("expert_self:profile")
 
 
+@expert_link_required
 @require_POST
 def consent_refuse(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -133,6 +136,7 @@ def consent_refuse(request: HttpRequest) -> HttpResponse:
     return redirect("expert_self:profile")
 
 
+@expert_link_required
 @require_POST
 def data_export(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
@@ -147,6 +151,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@expert_link_required
 @require_POST
 def erase(request: HttpRequest) -> HttpResponse:
     expert, _link = _session_expert(request)
@@ -154,10 +159,11 @@ def erase(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_profile(request, expert, erase_form=form)
     expert_erase(expert=expert, by=None)
-    request.session.pop(SESSION_KEY, None)
+    request.session.pop(EXPERT_SESSION_KEY, None)
     return redirect("expert_self:erased")
 
 
+@public
 @require_GET
 def erased(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/expert_self/erased.html")

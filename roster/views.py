@@ -1,7 +1,6 @@
 """Nomination pages for focal points and the secretariat; each view's first line decides access."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.access import focal_point_or_secretariat_required
 from portal.forms import add_service_errors
 from portal.merge import form_value_set, merge_messages, version_merge
 from roster import services
@@ -20,7 +20,7 @@ from roster.services import ExpertVersionConflict
 PAGE_SIZE = 25
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def expert_list_view(request: HttpRequest) -> HttpResponse:
     search = expert_search(user=request.user, filters=request.GET)
@@ -30,19 +30,13 @@ def expert_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "roster/expert_list.html",
-        {"page": page, "filter_form": search.form, "query": query.urlencode(), "can_nominate": _may_nominate(request)},
+        {"page": page, "filter_form": search.form, "query": query.urlencode()},
     )
 
 
-def _may_nominate(request: HttpRequest) -> bool:
-    return bool(request.user.is_focal_point or request.user.is_secretariat)
-
-
-@login_required
+@focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def expert_nominate_view(request: HttpRequest) -> HttpResponse:
-    if not _may_nominate(request):
-        raise Http404
     if request.method == "GET":
         return _render_form(request, CvTemplate(user=request.user), expert=None)
     template = CvTemplate(user=request.user, data=request.POST, files=request.FILES)
@@ -97,7 +91,7 @@ def _render_form(
     )
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def expert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
@@ -116,7 +110,7 @@ def expert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
@@ -186,7 +180,7 @@ def _render_conflict(request: HttpRequest, *, expert: Expert, sent: CvTemplate, 
 MERGED_M2M_FIELDS = ("assistance_types", "countries_worked_in")
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_POST
 def expert_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
@@ -194,7 +188,7 @@ def expert_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_POST
 def expert_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
@@ -208,7 +202,7 @@ def expert_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def expert_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
@@ -224,7 +218,7 @@ def expert_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roster/expert_withdraw.html", {"expert": expert, "form": form})
 
 
-@login_required
+@focal_point_or_secretariat_required
 @require_GET
 def expert_cv_view(request: HttpRequest, pk: int) -> FileResponse:
     expert = expert_get(user=request.user, pk=pk)
