@@ -54,6 +54,16 @@ class EducationInline(ReadOnlyInline):
     fields = ["institution", "degree", "field_of_study", "year"]
 
 
+def _version_field(pk: int) -> str:
+    return f"version_{pk}"
+
+
+def _version_reviewed(request: HttpRequest, pk: int) -> int:
+    """The version of an expert the page that posted the decision showed; 0, never stored, when it names none."""
+    posted = request.POST.get(_version_field(pk), "")
+    return int(posted) if posted.isascii() and posted.isdigit() else 0
+
+
 @admin.register(Expert)
 class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
@@ -66,6 +76,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "consent",
         "last_confirmed_at",
         "updated_at",
+        "reviewed_version",
     ]
     list_display_links = ["family_name", "given_name"]
     list_filter = ["status", "revalidation_pending", "sector", "nominating_state__regional_group", "nominating_state"]
@@ -114,6 +125,16 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_secretariat", False))
+
+    @admin.display(description=_("version"))
+    def reviewed_version(self, expert: Expert) -> str:
+        # Posted with the list's actions, so that each decision names the version this page showed.
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}">',
+            expert.version,
+            _version_field(expert.pk),
+            expert.version,
+        )
 
     @admin.display(boolean=True, description=_("consent"))
     def consent(self, expert: Expert) -> bool:
@@ -188,7 +209,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         succeeded, refused = 0, []
         for expert in queryset:
             try:
-                decide(expert)
+                decide(expert, _version_reviewed(request, expert.pk))
             except ValidationError as error:
                 refused.append(" ".join(error.messages))
             else:
@@ -203,7 +224,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         self._decide(
             request,
             queryset,
-            lambda e: services.expert_validate(expert=e, by=request.user),
+            lambda e, v: services.expert_validate(expert=e, by=request.user, version=v),
             _("%(count)d expert(s) validated."),
         )
 
@@ -212,7 +233,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         self._decide(
             request,
             queryset,
-            lambda e: services.expert_reject(expert=e, by=request.user),
+            lambda e, v: services.expert_reject(expert=e, by=request.user, version=v),
             _("%(count)d nomination(s) rejected."),
         )
 
@@ -224,7 +245,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             self._decide(
                 request,
                 queryset,
-                lambda e: services.expert_request_changes(expert=e, by=request.user, message=message),
+                lambda e, v: services.expert_request_changes(expert=e, by=request.user, version=v, message=message),
                 _("Changes requested for %(count)d expert(s)."),
             )
             return None
@@ -232,7 +253,9 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": _("Request changes"),
             "opts": self.model._meta,
-            "experts": queryset,
+            "decisions": [
+                (expert, _version_field(expert.pk), _version_reviewed(request, expert.pk)) for expert in queryset
+            ],
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

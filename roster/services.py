@@ -110,6 +110,19 @@ def _locked(*, expert: Expert) -> Expert:
     return Expert.objects.select_for_update().get(pk=expert.pk)
 
 
+def _ensure_reviewed(*, current: Expert, version: int) -> None:
+    """A decision names the version the secretariat reviewed: one taken on a profile changed since is refused."""
+    if current.version != version:
+        raise ExpertVersionConflict(
+            _(
+                "%(expert)s was changed by the nominating State after you opened it: nothing was decided. "
+                "Review the nomination again, then decide."
+            )
+            % {"expert": current},
+            code="stale_version",
+        )
+
+
 def _save_transition(*, expert: Expert, by: User, fields: list[str]) -> None:
     # The row is locked (see _locked), so incrementing the fresh value cannot lose a concurrent change.
     expert.version += 1
@@ -314,10 +327,11 @@ def expert_confirm_current(*, expert: Expert, by: User) -> Expert:
 
 
 @transaction.atomic
-def expert_validate(*, expert: Expert, by: User) -> Expert:
-    """Accept a submitted nomination, or the pending changes of an active expert."""
+def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
+    """Accept a submitted nomination, or the pending changes of an active expert, as reviewed at `version`."""
     _ensure_secretariat(user=by)
     current = _locked(expert=expert)
+    _ensure_reviewed(current=current, version=version)
     if current.status == Status.SUBMITTED:
         current.status = Status.ACTIVE
     elif not (current.status == Status.ACTIVE and current.revalidation_pending):
@@ -336,13 +350,15 @@ def expert_validate(*, expert: Expert, by: User) -> Expert:
 
 
 @transaction.atomic
-def expert_request_changes(*, expert: Expert, by: User, message: str) -> Expert:
-    """Send a nomination back to its State with the secretariat's message; an active expert stays active."""
+def expert_request_changes(*, expert: Expert, by: User, version: int, message: str) -> Expert:
+    """Send a nomination, as reviewed at `version`, back to its State with the secretariat's message; an active
+    expert stays active."""
     _ensure_secretariat(user=by)
     message = message.strip()
     if not message:
         raise ValidationError(_("Say what should change: the message to the nominating State is required."))
     current = _locked(expert=expert)
+    _ensure_reviewed(current=current, version=version)
     if current.status == Status.SUBMITTED:
         current.status = Status.CHANGES_REQUESTED
     elif not (current.status == Status.ACTIVE and current.revalidation_pending):
@@ -357,9 +373,11 @@ def expert_request_changes(*, expert: Expert, by: User, message: str) -> Expert:
 
 
 @transaction.atomic
-def expert_reject(*, expert: Expert, by: User, message: str = "") -> Expert:
+def expert_reject(*, expert: Expert, by: User, version: int, message: str = "") -> Expert:
+    """Refuse a nomination as reviewed at `version`."""
     _ensure_secretariat(user=by)
     current = _locked(expert=expert)
+    _ensure_reviewed(current=current, version=version)
     if current.status not in {Status.SUBMITTED, Status.CHANGES_REQUESTED}:
         raise ValidationError(
             _("%(expert)s cannot be rejected: only a nomination awaiting a decision can be.") % {"expert": current}

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from reference.models import Country
 from roster.duplicates import expert_name_key
+from roster.services import ArticleExpertise, ExpertProfile, LanguageSkill
 
 
 def country(iso3: str) -> Country:
@@ -111,6 +112,40 @@ class EducationFactory(DjangoModelFactory):
     degree = "LLM"
     field_of_study = "International criminal law"
     year = 2010
+
+
+def expert_profile(**overrides) -> ExpertProfile:
+    """A complete profile as the nomination form would hand it to expert_nominate or expert_update."""
+    fields = {
+        "given_name": "Amina",
+        "family_name": "Odhiambo",
+        "gender": "female",
+        "nationality": country("KEN"),
+        "email": "amina.odhiambo@example.org",
+        "phone": "",
+        "current_position": "Prosecutor",
+        "employer": "ODPP",
+        "sector": "prosecution",
+        "years_experience": 15,
+        "summary": "",
+        "available_from": None,
+        "available_until": None,
+        "days_per_year": 20,
+        "remote": True,
+        "on_site": False,
+    }
+    fields.update(overrides)
+    return ExpertProfile(
+        fields=fields,
+        languages=[LanguageSkill("en", 7), LanguageSkill("fr", 4)],
+        expertise=[ArticleExpertise(46, 3), ArticleExpertise(48, 2)],
+        employment=[
+            {"employer": "ODPP", "position": "Prosecutor", "start_year": 2010, "end_year": None, "description": ""}
+        ],
+        education=[{"institution": "University of Nairobi", "degree": "LL.B.", "field_of_study": "", "year": 2008}],
+        assistance_type_ids=[],
+        countries_worked_in_ids=["UGA"],
+    )
 
 
 def cv_pdf_bytes(text: str = "Curriculum vitae") -> bytes:

@@ -351,7 +351,9 @@ def test_erasure_from_the_page_anonymises_keeps_aggregates_and_ends_the_session(
 
 def test_erasure_blanks_free_text_about_the_person_in_the_audit_trail(cast, with_cv):
     expert, _link = with_cv
-    services.expert_request_changes(expert=expert, by=cast.secretariat, message="Ms Kamau: add your posts.")
+    services.expert_request_changes(
+        expert=expert, by=cast.secretariat, version=expert.version, message="Ms Kamau: add your posts."
+    )
     services.expert_withdraw(expert=expert, by=cast.secretariat, reason="Kamau is on medical leave")
     expert_erase(expert=expert, by=None)
     events = AuditEvent.objects.filter(target_id=str(expert.pk))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from roster import services
 from roster.models import Expert
-from tests.factories import ExpertFactory, country
+from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country, expert_profile
 
 pytestmark = pytest.mark.django_db
 S = Expert.Status
@@ -15,7 +15,9 @@ CHANGELIST = "admin:roster_expert_changelist"
 
 
 def _act(client, action, experts, **extra):
-    data = {"action": action, ACTION_CHECKBOX_NAME: [e.pk for e in experts], "index": "0", **extra}
+    """Run an action from the list as it showed `experts`, each at the version it had then."""
+    reviewed = {f"version_{e.pk}": e.version for e in experts}
+    data = {"action": action, ACTION_CHECKBOX_NAME: [e.pk for e in experts], "index": "0", **reviewed, **extra}
     return client.post(reverse(CHANGELIST), data, follow=True)
 
 
@@ -105,10 +107,66 @@ def test_the_changelist_makes_the_same_queries_for_3_or_30_experts(cast, django_
 
 def test_opening_a_past_version_in_the_admin_is_audited_too(cast):
     expert = ExpertFactory(status=S.SUBMITTED)
-    services.expert_validate(expert=expert, by=cast.secretariat)
+    services.expert_validate(expert=expert, by=cast.secretariat, version=expert.version)
     first = expert.history.order_by("history_id").first()
     url = reverse("admin:roster_expert_simple_history", args=[expert.pk, first.history_id])
     response = cast.client_for("secretariat").get(url)
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="expert.view", target_id=str(expert.pk))
     assert event.actor == cast.secretariat and event.details == {"history_id": first.history_id}
+
+
+def test_the_list_carries_the_version_each_row_shows(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    services.expert_update(expert=expert, by=cast.owner, version=1, profile=expert_profile())
+    body = cast.client_for("secretariat").get(reverse(CHANGELIST)).content.decode()
+    assert f'<input type="hidden" name="version_{expert.pk}" value="2">' in body
+
+
+@pytest.mark.parametrize(
+    "action, extra, done",
+    [
+        ("validate", {}, "1 expert(s) validated."),
+        ("reject", {}, "1 nomination(s) rejected."),
+        ("request_changes", {"apply": "1", "message": "Add the years of each post."}, "Changes requested for 1"),
+    ],
+)
+def test_a_decision_on_a_nomination_the_state_changed_since_the_list_was_opened_is_refused(cast, action, extra, done):
+    expert = ExpertFactory(status=S.SUBMITTED, given_name="Amina", family_name="Odhiambo")
+    ExpertLanguageFactory(expert=expert)
+    ExpertArticleFactory(expert=expert)
+    client = cast.client_for("secretariat")
+    assert f'name="version_{expert.pk}" value="1"' in client.get(reverse(CHANGELIST)).content.decode()
+    # Meanwhile the focal point edits the nomination: the secretariat has not seen this version.
+    services.expert_update(
+        expert=expert, by=cast.owner, version=1, profile=expert_profile(current_position="Chief prosecutor")
+    )
+
+    response = _act(client, action, [expert], **extra)
+
+    body = response.content.decode()
+    assert "Amina Odhiambo was changed by the nominating State after you opened it: nothing was decided." in body
+    assert done not in body
+    refused = Expert.objects.get(pk=expert.pk)
+    assert (refused.status, refused.version, refused.secretariat_message) == (S.SUBMITTED, 2, "")
+    assert not AuditEvent.objects.exclude(action="expert.update").exists()
+    # Reviewed again, at the version the list now shows, the decision goes through.
+    assert done in _act(client, action, [refused], **extra).content.decode()
+
+
+def test_the_request_changes_page_keeps_the_version_the_list_showed(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    client = cast.client_for("secretariat")
+    shown = Expert.objects.get(pk=expert.pk)
+    services.expert_update(expert=expert, by=cast.owner, version=1, profile=expert_profile())
+    page = _act(client, "request_changes", [shown]).content.decode()
+    assert f'<input type="hidden" name="version_{expert.pk}" value="1">' in page  # not the newer stored one
+
+
+def test_a_decision_naming_no_version_is_refused(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    data = {"action": "validate", ACTION_CHECKBOX_NAME: [expert.pk], "index": "0"}
+    response = cast.client_for("secretariat").post(reverse(CHANGELIST), data, follow=True)
+    assert "nothing was decided" in response.content.decode()
+    expert.refresh_from_db()
+    assert expert.status == S.SUBMITTED and expert.version == 1
