@@ -4,7 +4,7 @@ All or nothing: every row is checked before anything is written, so one bad row 
 leaves the register exactly as it was, and the report names every bad row.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +71,38 @@ class _Lookups:
         self.types = {kind.code: kind for kind in AssistanceType.objects.all()}
 
 
+# How a check reports a problem: the column, then the message.
+_Report = Callable[[str, str], None]
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _check_text(value: str, *, column: str, max_length: int, required: str | None, error: _Report) -> str:
+    """The cell as it is; `required` is what to say when it is empty, None when it may be."""
+    if not value and required:
+        error(column, required)
+    elif len(value) > max_length:
+        error(column, _("longer than %(max)d characters") % {"max": max_length})
+    return value
+
+
+def _check_list[T](
+    cell: str, *, column: str, find: Callable[[str], T | None], required: str, unknown: str, error: _Report
+) -> list[T]:
+    """The distinct items a ';'-separated cell names, in its order; `unknown` names a part as %(value)r."""
+    items: list[T] = []
+    parts = _split(cell)
+    if not parts:
+        error(column, required)
+    for part in parts:
+        item = find(part)
+        if item is None:
+            error(column, unknown % {"value": part})
+        elif item not in items:
+            items.append(item)
+    return items
 
 
 def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[dict[str, Any], list[ImportIssue]]:
@@ -83,29 +113,27 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
     def error(column: str, message: str) -> None:
         errors.append(ImportIssue(number, column, message))
 
-    external_id = row["external_id"]
-    if not external_id:
-        error("external_id", _("required, so that importing again updates instead of duplicating"))
-    elif len(external_id) > EXTERNAL_ID_MAX:
-        error("external_id", _("longer than %(max)d characters") % {"max": EXTERNAL_ID_MAX})
-    values["external_id"] = external_id
+    values["external_id"] = _check_text(
+        row["external_id"],
+        column="external_id",
+        max_length=EXTERNAL_ID_MAX,
+        required=_("required, so that importing again updates instead of duplicating"),
+        error=error,
+    )
 
     code = row["country"].upper()
     if code not in lookups.countries:
         error("country", _("unknown ISO 3166 alpha-3 code %(code)r") % {"code": row["country"]})
     values["requesting_state"] = lookups.countries.get(code)
 
-    articles = []
-    parts = _split(row["articles"])
-    if not parts:
-        error("articles", _("at least one UNCAC article is required, e.g. 46;48"))
-    for part in parts:
-        article = lookups.articles.get(whole_number(part))
-        if article is None:
-            error("articles", _("%(value)r is not an UNCAC article number (1 to 71)") % {"value": part})
-        elif article not in articles:
-            articles.append(article)
-    values["articles"] = articles
+    values["articles"] = _check_list(
+        row["articles"],
+        column="articles",
+        find=lambda part: lookups.articles.get(whole_number(part)),
+        required=_("at least one UNCAC article is required, e.g. 46;48"),
+        unknown=_("%(value)r is not an UNCAC article number (1 to 71)"),
+        error=error,
+    )
 
     kind = row["assistance_type"].lower()
     if kind not in lookups.types:
@@ -115,17 +143,14 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
         )
     values["assistance_type"] = lookups.types.get(kind)
 
-    languages = []
-    parts = _split(row["languages"])
-    if not parts:
-        error("languages", _("at least one working language is required, e.g. fr;en"))
-    for part in parts:
-        language = lookups.languages.get(part.lower())
-        if language is None:
-            error("languages", _("%(value)r is not a known ISO 639-1 language code") % {"value": part})
-        elif language not in languages:
-            languages.append(language)
-    values["working_languages"] = languages
+    values["working_languages"] = _check_list(
+        row["languages"],
+        column="languages",
+        find=lambda part: lookups.languages.get(part.lower()),
+        required=_("at least one working language is required, e.g. fr;en"),
+        unknown=_("%(value)r is not a known ISO 639-1 language code"),
+        error=error,
+    )
 
     for column, choices in (("priority", Need.Priority.values), ("source", Need.Source.values)):
         value = row[column].lower()
@@ -133,18 +158,13 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
             error(column, _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(choices)})
         values[column] = value
 
-    title = row["title"]
-    if not title:
-        error("title", _("required"))
-    elif len(title) > TITLE_MAX:
-        error("title", _("longer than %(max)d characters") % {"max": TITLE_MAX})
-    values["title"] = title
+    values["title"] = _check_text(
+        row["title"], column="title", max_length=TITLE_MAX, required=_("required"), error=error
+    )
     values["description"] = row["description"]
-
-    reference = row["source_reference"]
-    if len(reference) > REFERENCE_MAX:
-        error("source_reference", _("longer than %(max)d characters") % {"max": REFERENCE_MAX})
-    values["source_reference"] = reference
+    values["source_reference"] = _check_text(
+        row["source_reference"], column="source_reference", max_length=REFERENCE_MAX, required=None, error=error
+    )
 
     cycle = row["review_cycle"]
     cycle_number = whole_number(cycle)

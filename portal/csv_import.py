@@ -6,7 +6,7 @@ straight to the cell. Blank spreadsheet rows are skipped but still counted.
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,14 @@ def csv_table_read(
             errors.append(ImportIssue(1, name, _("column given more than once")))
     if errors:
         return [], errors
+    return _rows_read(records, header=header, max_rows=max_rows)
+
+
+def _rows_read(
+    records: Iterator[list[str]], *, header: list[str], max_rows: int
+) -> tuple[NumberedRows, list[ImportIssue]]:
+    """The records after a valid header, numbered as a spreadsheet shows them; blank lines are skipped."""
+    errors: list[ImportIssue] = []
     rows: NumberedRows = []
     number = 1
     try:

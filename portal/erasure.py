@@ -27,9 +27,43 @@ class Erasable:
     # Many-to-many sets emptied, with their history.
     clear: tuple[str, ...] = ()
 
-    @property
-    def files(self) -> list[str]:
-        return [name for name in self.blank if isinstance(self.model._meta.get_field(name), models.FileField)]
+    def _tables(self) -> list[models.Manager]:
+        history = _history_model(self.model)
+        return [self.model._default_manager] + ([history._default_manager] if history else [])
+
+    def _file_fields(self) -> list[models.FileField]:
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if isinstance(f, models.FileField) and (self.delete or f.name in self.blank)
+        ]
+
+    def stored_files(self, subject_pk: int) -> list[tuple[models.FileField, str]]:
+        """The stored files the rows about the person name, now or in their history."""
+        found = []
+        for table in self._tables():
+            for file_field in self._file_fields():
+                rows = table.filter(**{self.subject: subject_pk}).exclude(**{file_field.name: ""})
+                found += [(file_field, name) for name in rows.values_list(file_field.name, flat=True)]
+        return found
+
+    def erase(self, subject_pk: int) -> None:
+        lookup = {self.subject: subject_pk}
+        for name in self.clear:
+            m2m = self.model._meta.get_field(name)
+            rows = self.model._default_manager.filter(**lookup)
+            m2m.remote_field.through.objects.filter(**{f"{m2m.m2m_field_name()}__in": rows}).delete()
+            if m2m in HistoricalRecords.m2m_models:
+                HistoricalRecords.m2m_models[m2m].objects.filter(**{f"history__{self.subject}": subject_pk}).delete()
+        # The rows first, then their history: deleting a row writes one more history row, which goes too.
+        for table in self._tables():
+            if self.delete:
+                table.filter(**lookup).delete()
+                continue
+            # A history table may leave out a field (the Expert's history keeps no name_key).
+            present = {f.name for f in table.model._meta.concrete_fields}
+            values = {name: value(subject_pk) if callable(value) else value for name, value in self.blank.items()}
+            table.filter(**lookup).update(**{name: value for name, value in values.items() if name in present})
 
 
 _registry: dict[type[models.Model], Erasable] = {}
@@ -72,35 +106,14 @@ def personal_data_erase(*, subject_pk: int) -> None:
     The caller writes its own record of the erasure (status, date, audit row); this only removes what the
     declarations name, so it must run inside the caller's transaction.
     """
-    stored_files: list[tuple[models.FileField, str]] = []
-    for entry in _registry.values():
-        lookup = {entry.subject: subject_pk}
-        history = _history_model(entry.model)
-        tables = [entry.model._default_manager] + ([history._default_manager] if history else [])
-        for table in tables:
-            for name in entry.files:
-                file_field = entry.model._meta.get_field(name)
-                names = table.filter(**lookup).exclude(**{name: ""}).values_list(name, flat=True)
-                stored_files += [(file_field, stored) for stored in names]
-        for name in entry.clear:
-            m2m = entry.model._meta.get_field(name)
-            rows = entry.model._default_manager.filter(**lookup)
-            m2m.remote_field.through.objects.filter(**{f"{m2m.m2m_field_name()}__in": rows}).delete()
-            if m2m in HistoricalRecords.m2m_models:
-                HistoricalRecords.m2m_models[m2m].objects.filter(**{f"history__{entry.subject}": subject_pk}).delete()
-        if entry.delete:
-            for table in tables:
-                table.filter(**lookup).delete()
-            continue
-        values = {name: value(subject_pk) if callable(value) else value for name, value in entry.blank.items()}
-        for table in tables:
-            # A history table may leave out a field (the Expert's history keeps no name_key).
-            present = {f.name for f in table.model._meta.concrete_fields}
-            table.filter(**lookup).update(**{name: value for name, value in values.items() if name in present})
+    entries = list(_registry.values())
+    stored = {found for entry in entries for found in entry.stored_files(subject_pk)}
+    for entry in entries:
+        entry.erase(subject_pk)
 
     # Files go only once the erasure is committed; a rolled-back erasure must not lose them.
     def delete_files() -> None:
-        for file_field, name in sorted(set(stored_files), key=lambda item: item[1]):
+        for file_field, name in sorted(stored, key=lambda item: item[1]):
             file_field.storage.delete(name)
 
     transaction.on_commit(delete_files)

@@ -360,29 +360,10 @@ def _importer_state(by: User | None) -> str | None:
     raise PermissionDenied
 
 
-@transaction.atomic
-def expert_import(
-    *,
-    by: User | None,
-    rows: Iterable[Mapping[str, str]] | None = None,
-    file: IO[bytes] | IO[str] | bytes | str | None = None,
-    dry_run: bool = False,
-    source: str = "",
-) -> ImportResult:
-    """Check every row, then write all of them or none. `rows` are dicts keyed by COLUMNS, numbered from row 2."""
-    own_state = _importer_state(by)
-    result = ImportResult(dry_run=dry_run)
-    if (rows is None) == (file is None):
-        raise ValueError("Give either rows or file.")
-    if file is not None:
-        numbered, result.errors = csv_table_read(
-            file if isinstance(file, bytes | str) else file.read(), columns=COLUMNS, max_rows=MAX_ROWS
-        )
-    else:
-        numbered = list(enumerate(rows or [], start=2))
-    if result.errors:
-        return result
-
+def _plan_rows(
+    numbered: Iterable[tuple[int, Mapping[str, str]]], *, own_state: str | None, result: ImportResult
+) -> dict[str, int]:
+    """Check each row on its own and against the rows above it; returns the row of each external_id."""
     reference = _Reference.load()
     today = timezone.localdate()
     seen_ids: dict[str, int] = {}
@@ -409,6 +390,33 @@ def expert_import(
         elif plan.external_id:
             seen_ids[plan.external_id] = number
         result.planned.append(plan)
+    return seen_ids
+
+
+@transaction.atomic
+def expert_import(
+    *,
+    by: User | None,
+    rows: Iterable[Mapping[str, str]] | None = None,
+    file: IO[bytes] | IO[str] | bytes | str | None = None,
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportResult:
+    """Check every row, then write all of them or none. `rows` are dicts keyed by COLUMNS, numbered from row 2."""
+    own_state = _importer_state(by)
+    result = ImportResult(dry_run=dry_run)
+    if (rows is None) == (file is None):
+        raise ValueError("Give either rows or file.")
+    if file is not None:
+        numbered, result.errors = csv_table_read(
+            file if isinstance(file, bytes | str) else file.read(), columns=COLUMNS, max_rows=MAX_ROWS
+        )
+    else:
+        numbered = list(enumerate(rows or [], start=2))
+    if result.errors:
+        return result
+
+    seen_ids = _plan_rows(numbered, own_state=own_state, result=result)
 
     existing = {
         expert.external_id: expert
