@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from portal.admin_site import ReadOnlyAdminMixin
 from reference.models import Article, AssistanceType, Chapter, Country, Language
+from reference.services import country_status_check, country_status_update
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -20,11 +23,49 @@ class ArticleAdmin(ReadOnlyAdmin):
     search_fields = ["title", "=number"]
 
 
+class CountryStatusForm(forms.ModelForm):
+    class Meta:
+        model = Country
+        fields = ["uncac_status", "uncac_status_date"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        country_status_check(status=data.get("uncac_status"), date=data.get("uncac_status_date"))
+        return data
+
+
 @admin.register(Country)
 class CountryAdmin(ReadOnlyAdmin):
-    list_display = ["iso3", "name", "regional_group", "uncac_status", "is_un_member"]
+    """A State's UNCAC status changes when it signs or joins, and the secretariat records it here
+    (audited); every other fact about a country comes from the reference files through migrations."""
+
+    form = CountryStatusForm
+    list_display = ["iso3", "name", "regional_group", "uncac_status", "uncac_status_date", "is_un_member"]
     list_filter = ["regional_group", "uncac_status", "is_un_member", "legal_systems"]
     search_fields = ["name", "iso3"]
+    fields = [
+        "iso3",
+        "name",
+        "regional_group",
+        "is_un_member",
+        "legal_systems",
+        "legal_system_text",
+        "uncac_status",
+        "uncac_status_date",
+    ]
+    readonly_fields = ["iso3", "name", "regional_group", "is_un_member", "legal_systems", "legal_system_text"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Country | None = None) -> bool:
+        user = request.user
+        return bool(getattr(user, "is_secretariat", False)) and user.has_perm("reference.change_country")
+
+    def save_model(self, request: HttpRequest, obj: Country, form: CountryStatusForm, change: bool) -> None:
+        country_status_update(
+            by=request.user,
+            country=obj,
+            status=form.cleaned_data["uncac_status"],
+            date=form.cleaned_data["uncac_status_date"],
+        )
 
 
 @admin.register(Language)

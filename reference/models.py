@@ -72,6 +72,15 @@ class Country(models.Model):
     uncac_status = models.CharField(
         _("UNCAC status"), max_length=10, choices=UncacStatus.choices, default=UncacStatus.PARTY
     )
+    uncac_status_date = models.DateField(
+        _("UNCAC status since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A party: the day its instrument of ratification, acceptance, approval or accession was deposited. "
+            "A signatory: the day it signed."
+        ),
+    )
     legal_systems = models.ManyToManyField(LegalSystem, blank=True, related_name="countries")
     legal_system_text = models.TextField(_("legal system (World Factbook)"), blank=True)
 
@@ -85,6 +94,11 @@ class Country(models.Model):
             models.CheckConstraint(
                 condition=models.Q(is_un_member=True) | models.Q(regional_group=""),
                 name="country_group_only_for_members",
+            ),
+            # A State that has neither signed nor joined has no date to show for it.
+            models.CheckConstraint(
+                condition=~models.Q(uncac_status=UncacStatus.NONE) | models.Q(uncac_status_date__isnull=True),
+                name="country_uncac_date_only_when_signed",
             ),
         ]
 

@@ -52,11 +52,11 @@ def _reference_data(transactional_db):
     the reference data that migrations loaded is loaded again before each test when it is missing."""
     from django.apps import apps
 
-    from reference.loading import load_reference_data
+    from reference.loading import load_all
     from reference.models import Country
 
     if not Country.objects.exists():
-        load_reference_data(apps, None)
+        load_all(apps)
 
 
 @pytest.fixture(scope="session")
