@@ -34,3 +34,4 @@ class AuditAction(StrEnum):
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an action name, not a secret
+    COUNTRY_STATUS_UPDATE = "country.status_update"

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from reference.models import Country, UncacStatus
 
@@ -44,5 +45,5 @@ def country_status_update(
         current.uncac_status = status
         current.uncac_status_date = date
         current.save(update_fields=["uncac_status", "uncac_status_date"])
-        audit_record(actor=by, action="country.status_update", target=current, details={"changes": changes})
+        audit_record(actor=by, action=AuditAction.COUNTRY_STATUS_UPDATE, target=current, details={"changes": changes})
     return current

@@ -9,10 +9,12 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 # Lowest first. portal holds the shared mechanisms every app uses; demo seeds every app, so it sits on top.
+# The audit trail imports only portal and sits under every app that writes, reference included: the
+# secretariat's change of a State's UNCAC status is audited like any other write.
 LAYERS = [
     {"portal"},
-    {"reference"},
     {"audit"},
+    {"reference"},
     {"accounts"},
     {"roster", "needs"},
     {"matching"},
