@@ -29,6 +29,7 @@ SECRETARIAT_WRITES = {
     "accounts_user_invite": "invitations, through focal_point_invite and secretariat_user_invite",
     "needs_need_import": "a dry run of the uploaded file, then its preview",
     "needs_need_import_confirm": "the previewed file, through need_import",
+    "reference_country_change": "a State's UNCAC status and its date, through country_status_update",
 }
 # The list answers a post with its actions; an action that writes goes through a service (or there is none).
 WRITES_NOTHING = {"changelist", None}
