@@ -13,6 +13,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from portal.history import one_history_row
+from portal.locking import locked_at_version
 from reference.models import Article, AssistanceType, Country, Language
 
 Status = Need.Status
@@ -185,16 +186,15 @@ def _apply_changes(*, need: Need, by: User | None, data: Mapping[str, Any]) -> d
 
 
 def _locked(need: Need, *, expected_version: int | None) -> Need:
-    current = Need.objects.select_for_update().get(pk=need.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed this need while you were editing it; your changes were not saved. "
-                "Here they are, so that nothing is lost: check them, then save again."
-            ),
-            code="stale_version",
-        )
-    return current
+    return locked_at_version(
+        Need.objects,
+        pk=need.pk,
+        version=expected_version,
+        message=_(
+            "Someone else changed this need while you were editing it; your changes were not saved. "
+            "Here they are, so that nothing is lost: check them, then save again."
+        ),
+    )
 
 
 @transaction.atomic

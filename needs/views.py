@@ -21,6 +21,7 @@ from needs.services import (
 from portal.access import focal_point_or_secretariat_required
 from portal.csv_export import csv_lines
 from portal.forms import add_service_errors
+from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
 
 PAGE_SIZE = 25
@@ -155,9 +156,9 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
             need_update(
                 need=need, by=request.user, data=form.service_data(), expected_version=form.cleaned_data["version"]
             )
+        except VersionConflict as conflict:
+            return _render_conflict(request, need=need, sent=form, error=conflict)
         except ValidationError as error:
-            if getattr(error, "code", None) == "stale_version":
-                return _render_conflict(request, need=need, sent=form, error=error)
             add_service_errors(form, error)
         else:
             messages.success(request, _("The need has been updated."))

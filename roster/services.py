@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.history import one_history_row
+from portal.locking import locked_at_version
 from reference.models import Country
 from roster.consent import confirmation_request
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
@@ -90,10 +91,6 @@ class ExpertProfile:
     countries_worked_in_ids: Sequence[str] = ()
 
 
-class ExpertVersionConflict(ValidationError):
-    """Raised when a form was opened on an older version than the one now stored."""
-
-
 def _ensure_may_manage(*, expert: Expert, user: User) -> None:
     # expert_may_see already refuses anyone who is neither the secretariat nor the nominating State's focal point.
     if not expert_may_see(user=user, expert=expert):
@@ -105,22 +102,22 @@ def _ensure_secretariat(*, user: User) -> None:
         raise PermissionDenied(_("Only the secretariat may take this decision."))
 
 
-def _locked(*, expert: Expert) -> Expert:
+def _locked(*, expert: Expert, version: int | None = None, message: str | None = None) -> Expert:
     """A fresh copy of the row, locked until the transaction ends, so checks see the latest state."""
-    return Expert.objects.select_for_update().get(pk=expert.pk)
+    return locked_at_version(Expert.objects, pk=expert.pk, version=version, message=message)
 
 
-def _ensure_reviewed(*, current: Expert, version: int) -> None:
+def _locked_as_reviewed(*, expert: Expert, version: int) -> Expert:
     """A decision names the version the secretariat reviewed: one taken on a profile changed since is refused."""
-    if current.version != version:
-        raise ExpertVersionConflict(
-            _(
-                "%(expert)s was changed by the nominating State after you opened it: nothing was decided. "
-                "Review the nomination again, then decide."
-            )
-            % {"expert": current},
-            code="stale_version",
+    return _locked(
+        expert=expert,
+        version=version,
+        message=_(
+            "%(expert)s was changed by the nominating State after you opened it: nothing was decided. "
+            "Review the nomination again, then decide."
         )
+        % {"expert": expert},
+    )
 
 
 def _save_transition(*, expert: Expert, by: User, fields: list[str]) -> None:
@@ -244,21 +241,17 @@ def expert_update(
 ) -> Expert:
     """Save an edited profile unless someone else saved first; an active expert stays active meanwhile."""
     _ensure_may_manage(expert=expert, user=by)
-    current = _locked(expert=expert)
+    current = _locked(
+        expert=expert,
+        version=version,
+        message=_(
+            "Someone else changed this profile after you opened it; your changes were not saved. "
+            "Here they are, so that nothing is lost: check the current profile, then save again."
+        ),
+    )
     if current.status not in EDITABLE:
         raise ValidationError(
             _("A profile that is %(status)s cannot be edited.") % {"status": current.get_status_display().lower()}
-        )
-    # The conditional update is the lock: of two saves made from the same version, only one matches.
-    if current.version != version or not Expert.objects.filter(pk=current.pk, version=version).update(
-        version=version + 1
-    ):
-        raise ExpertVersionConflict(
-            _(
-                "Someone else changed this profile after you opened it; your changes were not saved. "
-                "Here they are, so that nothing is lost: check the current profile, then save again."
-            ),
-            code="stale_version",
         )
     kind = cv_validate(cv) if cv is not None else None
     current.version = version + 1
@@ -330,8 +323,7 @@ def expert_confirm_current(*, expert: Expert, by: User) -> Expert:
 def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
     """Accept a submitted nomination, or the pending changes of an active expert, as reviewed at `version`."""
     _ensure_secretariat(user=by)
-    current = _locked(expert=expert)
-    _ensure_reviewed(current=current, version=version)
+    current = _locked_as_reviewed(expert=expert, version=version)
     if current.status == Status.SUBMITTED:
         current.status = Status.ACTIVE
     elif not (current.status == Status.ACTIVE and current.revalidation_pending):
@@ -357,8 +349,7 @@ def expert_request_changes(*, expert: Expert, by: User, version: int, message: s
     message = message.strip()
     if not message:
         raise ValidationError(_("Say what should change: the message to the nominating State is required."))
-    current = _locked(expert=expert)
-    _ensure_reviewed(current=current, version=version)
+    current = _locked_as_reviewed(expert=expert, version=version)
     if current.status == Status.SUBMITTED:
         current.status = Status.CHANGES_REQUESTED
     elif not (current.status == Status.ACTIVE and current.revalidation_pending):
@@ -376,8 +367,7 @@ def expert_request_changes(*, expert: Expert, by: User, version: int, message: s
 def expert_reject(*, expert: Expert, by: User, version: int, message: str = "") -> Expert:
     """Refuse a nomination as reviewed at `version`."""
     _ensure_secretariat(user=by)
-    current = _locked(expert=expert)
-    _ensure_reviewed(current=current, version=version)
+    current = _locked_as_reviewed(expert=expert, version=version)
     if current.status not in {Status.SUBMITTED, Status.CHANGES_REQUESTED}:
         raise ValidationError(
             _("%(expert)s cannot be rejected: only a nomination awaiting a decision can be.") % {"expert": current}

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import focal_point_or_secretariat_required
 from portal.forms import add_service_errors
+from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
 from roster import services
 from roster.forms import CvTemplate, WithdrawForm
 from roster.models import EXPERT_HISTORY, Expert
 from roster.selectors import expert_duplicates_for, expert_get, expert_search
-from roster.services import ExpertVersionConflict
 
 PAGE_SIZE = 25
 
@@ -131,7 +131,7 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             profile=template.to_profile(),
             cv=template.profile.cleaned_data.get("cv"),
         )
-    except ExpertVersionConflict as conflict:
+    except VersionConflict as conflict:
         return _render_conflict(request, expert=expert, sent=template, error=conflict)
     except ValidationError as error:
         add_service_errors(template.profile, error)

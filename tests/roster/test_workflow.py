@@ -5,9 +5,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
+from portal.locking import VersionConflict
 from roster import services
 from roster.models import Expert
-from roster.services import ArticleExpertise, ExpertVersionConflict, LanguageSkill
+from roster.services import ArticleExpertise, LanguageSkill
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country, expert_profile
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,7 @@ def test_a_save_over_a_stale_version_is_refused_and_changes_nothing(cast):
     services.expert_update(
         expert=expert, by=cast.colleague_same_state, version=1, profile=expert_profile(phone="+254 1")
     )
-    with pytest.raises(ExpertVersionConflict, match="Someone else changed this profile"):
+    with pytest.raises(VersionConflict, match="Someone else changed this profile"):
         services.expert_update(expert=expert, by=cast.owner, version=1, profile=expert_profile(phone="+254 2"))
     expert.refresh_from_db()
     assert expert.phone == "+254 1" and expert.version == 2
@@ -262,7 +263,7 @@ def test_a_decision_on_a_version_the_state_has_since_changed_is_refused_and_chan
     services.expert_update(
         expert=expert, by=cast.owner, version=reviewed, profile=expert_profile(current_position="Chief prosecutor")
     )
-    with pytest.raises(ExpertVersionConflict, match="changed by the nominating State after you opened it"):
+    with pytest.raises(VersionConflict, match="changed by the nominating State after you opened it"):
         getattr(services, service)(expert=expert, by=cast.secretariat, version=reviewed, **extra)
     expert.refresh_from_db()
     assert (expert.status, expert.version, expert.secretariat_message) == (S.SUBMITTED, reviewed + 1, "")
