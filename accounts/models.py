@@ -87,3 +87,49 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 erasure.exempt(User, reason="accounts of focal points and secretariat staff, not experts; closed by deactivation")
+
+
+class OneTimeToken(models.Model):
+    """A secret sent in a link (or a form) that opens one thing, once, for a while.
+
+    Only a hash of the secret is kept, so a copy of the database opens nothing. The purpose says what
+    the subject is: a user for a password link or an import preview, an expert for the expert's link.
+    """
+
+    class Purpose(models.TextChoices):
+        PASSWORD_SET = "password_set", _("set a password")
+        EXPERT_LINK = "expert_link", _("expert's own pages")
+        NEEDS_IMPORT = "needs_import", _("confirm a needs import")
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    subject_id = models.PositiveBigIntegerField()
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time token")
+        verbose_name_plural = _("one-time tokens")
+        constraints = [
+            # A newer token for the same purpose and subject voids the older ones: at most one is open.
+            models.UniqueConstraint(
+                fields=["purpose", "subject_id"],
+                condition=models.Q(used_at__isnull=True, superseded_at__isnull=True),
+                name="one_open_token_per_purpose_and_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="token_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.subject_id}"
+
+
+erasure.exempt(
+    OneTimeToken,
+    reason="a hash and a subject's id, nothing about the person; an erased expert's link opens nothing",
+)

@@ -1,7 +1,9 @@
 """Accounts are created by the secretariat and activated through a one-time link sent by e-mail."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -13,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.tokens import Purpose, TokenRefused, token_check, token_issue
 from audit.actions import AuditAction
 from audit.services import audit_record
 from reference.models import Country
@@ -28,20 +31,38 @@ def secretariat_group() -> Group:
     return group
 
 
-def password_set_link(*, user: User) -> str:
-    """A one-time link: the token is void once the password is set (it hashes the password)."""
-    from django.conf import settings
+class PasswordSetTokens:
+    """Django's password views ask a token generator; this one answers from the one-time tokens, so an
+    invitation and a reset link are single use, expire, and a newer link voids the older one."""
 
+    def make_token(self, user: User) -> str:
+        return token_issue(
+            purpose=Purpose.PASSWORD_SET, subject_id=user.pk, ttl=timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        )
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if user is None or not token:
+            return False
+        try:
+            token_check(token=token, purpose=Purpose.PASSWORD_SET, subject_id=user.pk)
+        except TokenRefused:
+            return False
+        return True
+
+
+password_tokens = PasswordSetTokens()
+
+
+def password_set_link(*, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = password_tokens.make_token(user)
     return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
-def _invitation_send(*, user: User) -> None:
-    context = {"user": user, "link": password_set_link(user=user)}
+def _invitation_send(*, user: User, link: str) -> None:
     send_mail(
         subject=_("Your account on the UNCAC expert roster"),
-        message=render_to_string("accounts/invitation_email.txt", context),
+        message=render_to_string("accounts/invitation_email.txt", {"user": user, "link": link}),
         from_email=None,
         recipient_list=[user.email],
     )
@@ -60,7 +81,8 @@ def _user_create(*, email: str, role: str, state: Country | None, full_name: str
     audit_record(
         actor=by, action=AuditAction.USER_INVITE, target=user, details={"role": role, "state": state and state.pk}
     )
-    transaction.on_commit(lambda: _invitation_send(user=user))
+    link = password_set_link(user=user)
+    transaction.on_commit(lambda: _invitation_send(user=user, link=link))
     return user
 
 

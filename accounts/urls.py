@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        public(auth_views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm)),
+        public(views.PasswordResetView.as_view(form_class=InvitationAwarePasswordResetForm)),
         name="password_reset",
     ),
     path("password/reset/done/", public(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),

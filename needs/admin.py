@@ -2,10 +2,11 @@
 portal pages) and the CSV import with a preview."""
 
 import hashlib
+from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,23 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_check, token_issue, token_use
 from needs.forms import NeedImportForm
 from needs.imports import need_import
 from needs.models import Need
 from portal.admin_site import ReadOnlyAdminMixin
 
-# The file travels from the preview to the confirmation inside the confirmation form, signed with
-# the secret key for this user and for half an hour. Nothing is kept on the server between the two
-# steps (app servers stay stateless, no orphaned upload lingers anywhere), what is imported is
-# byte for byte what was previewed, and a token can be neither altered, nor replayed by another
-# user, nor used after it expires. The rows are checked again on confirmation, against the
-# register as it then is.
-IMPORT_TOKEN_MAX_AGE = 30 * 60
+# The previewed file waits for the confirmation in a one-time token of the user who previewed it,
+# for half an hour, in the database every app server shares: what is imported is byte for byte
+# what was previewed, and the token can be used neither twice, nor by another user, nor after it
+# expires or a newer preview supersedes it; the file is dropped from the token once it is used.
+# The rows are checked again on confirmation, against the register as it then is.
+IMPORT_TOKEN_MAX_AGE = timedelta(minutes=30)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _import_salt(request: HttpRequest) -> str:
-    return f"needs.import:{request.user.pk}"
 
 
 @admin.register(Need)
@@ -88,7 +85,12 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 result = need_import(csv_text=csv_text, by=request.user, dry_run=True)
                 digest = hashlib.sha256(csv_text.encode()).hexdigest()
                 token = (
-                    signing.dumps({"csv": csv_text, "sha256": digest}, salt=_import_salt(request), compress=True)
+                    token_issue(
+                        purpose=Purpose.NEEDS_IMPORT,
+                        subject_id=request.user.pk,
+                        ttl=IMPORT_TOKEN_MAX_AGE,
+                        payload={"csv": csv_text, "sha256": digest},
+                    )
                     if result.ok
                     else ""
                 )
@@ -109,16 +111,19 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     def import_confirm_view(self, request: HttpRequest) -> HttpResponse:
         self._check_may_import(request)
         try:
-            payload = signing.loads(
-                request.POST.get("token", ""), salt=_import_salt(request), max_age=IMPORT_TOKEN_MAX_AGE
-            )
-        except signing.SignatureExpired:
-            messages.error(request, _("The preview is more than 30 minutes old; upload the file again."))
+            with transaction.atomic():
+                token = token_check(
+                    token=request.POST.get("token", ""), purpose=Purpose.NEEDS_IMPORT, subject_id=request.user.pk
+                )
+                payload = token.payload
+                token_use(token=token)
+                result = need_import(csv_text=payload["csv"], by=request.user, dry_run=False)
+        except TokenRefused as refused:
+            if refused.problem is TokenProblem.EXPIRED:
+                messages.error(request, _("The preview is more than 30 minutes old; upload the file again."))
+            else:
+                messages.error(request, _("The confirmation was not valid; upload the file again."))
             return redirect("admin:needs_need_import")
-        except signing.BadSignature:
-            messages.error(request, _("The confirmation was not valid; upload the file again."))
-            return redirect("admin:needs_need_import")
-        result = need_import(csv_text=payload["csv"], by=request.user, dry_run=False)
         if not result.ok:
             # The register changed since the preview in a way that makes a row invalid now.
             return TemplateResponse(

@@ -126,6 +126,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A session opened by an expert's one-time link ends with the link, and after this long in any case.
+EXPERT_SESSION_MAX_HOURS = env_int("EXPERT_SESSION_MAX_HOURS", 4)
 
 # Lockouts must be seen by every app server: in the shared cache when there is one (Redis),
 # otherwise in the database, never in one process's memory.

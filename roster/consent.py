@@ -1,15 +1,13 @@
 """The expert's own word: a one-time link by e-mail to confirm the profile and give consent.
 
-The link carries a signed token bound to the expert and to the moment the request was made, so a
-newer request voids older links, and a link stops working once it has been used.
+The link carries a one-time token (accounts.tokens) for the expert: a newer request supersedes older
+links, a link stops working once it has been used, and the session it opens ends with it.
 """
 
-import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,13 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import OneTimeToken
+from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_check, token_issue, token_use
 from audit.actions import AuditAction
 from audit.services import audit_record
 from roster.models import Expert
 
 CONSENT_TEXT_VERSION = "2026-1"
-TOKEN_SALT = "roster.expert-confirmation"  # noqa: S105 (a signing namespace, not a secret)
-TOKEN_MAX_AGE_SECONDS = 30 * 24 * 3600
+LINK_MAX_AGE = timedelta(days=30)
 
 
 def consent_text_template(version: str = CONSENT_TEXT_VERSION) -> str:
@@ -31,48 +30,24 @@ def consent_text_template(version: str = CONSENT_TEXT_VERSION) -> str:
     return f"roster/expert_self/consent/{version}.html"
 
 
-class LinkProblem(enum.Enum):
-    # A forged token gets a bare 404; only tokens we signed ourselves earn an explanation.
-    FORGED = "forged"
-    EXPIRED = "expired"
-    USED = "used"
-    SUPERSEDED = "superseded"
-
-
 @dataclass(frozen=True)
 class LinkCheck:
     expert: Expert | None
-    problem: LinkProblem | None
-    requested_at: str = ""
-
-
-def confirmation_token(*, expert: Expert) -> str:
-    assert expert.confirmation_requested_at is not None
-    return signing.dumps(
-        {"e": expert.pk, "t": expert.confirmation_requested_at.isoformat()}, salt=TOKEN_SALT, compress=True
-    )
-
-
-def confirmation_link(*, expert: Expert) -> str:
-    return settings.SITE_URL + reverse("expert_self:confirm", kwargs={"token": confirmation_token(expert=expert)})
+    token: OneTimeToken | None
+    # An unknown token gets a bare 404; only tokens we issued ourselves earn an explanation.
+    problem: TokenProblem | None
 
 
 def confirmation_token_check(*, token: str) -> LinkCheck:
     """Who the token was issued to, or why it no longer opens anything."""
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        return LinkCheck(expert=None, problem=LinkProblem.EXPIRED)
-    except signing.BadSignature:
-        return LinkCheck(expert=None, problem=LinkProblem.FORGED)
-    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int):
-        return LinkCheck(expert=None, problem=LinkProblem.FORGED)
-    expert = Expert.objects.filter(pk=payload["e"], erased_at__isnull=True).first()
-    if expert is None or expert.confirmation_requested_at is None:
-        return LinkCheck(expert=None, problem=LinkProblem.USED)
-    if expert.confirmation_requested_at.isoformat() != payload.get("t"):
-        return LinkCheck(expert=None, problem=LinkProblem.SUPERSEDED)
-    return LinkCheck(expert=expert, problem=None, requested_at=payload["t"])
+        row = token_check(token=token, purpose=Purpose.EXPERT_LINK)
+    except TokenRefused as refused:
+        return LinkCheck(expert=None, token=None, problem=refused.problem)
+    expert = Expert.objects.filter(pk=row.subject_id, erased_at__isnull=True).first()
+    if expert is None:
+        return LinkCheck(expert=None, token=None, problem=TokenProblem.USED)
+    return LinkCheck(expert=expert, token=row, problem=None)
 
 
 def confirmation_request(
@@ -85,7 +60,9 @@ def confirmation_request(
     """Issue a new link (voiding older ones) and mail it once the surrounding transaction commits."""
     expert.confirmation_requested_at = now or timezone.now()
     expert.save(update_fields=["confirmation_requested_at"])
-    message = render_to_string(template, {"expert": expert, "link": confirmation_link(expert=expert)})
+    token = token_issue(purpose=Purpose.EXPERT_LINK, subject_id=expert.pk, ttl=LINK_MAX_AGE)
+    link = settings.SITE_URL + reverse("expert_self:confirm", kwargs={"token": token})
+    message = render_to_string(template, {"expert": expert, "link": link})
     recipient = expert.email
     subject = subject or _("Please confirm your profile on the UNCAC expert roster")
     transaction.on_commit(
@@ -98,20 +75,14 @@ def confirmation_request(
     )
 
 
-def confirmation_consume(*, expert: Expert) -> None:
-    """A used link is void: clearing the request time makes every token for it invalid."""
-    expert.confirmation_requested_at = None
-    expert.save(update_fields=["confirmation_requested_at"])
-
-
-def confirmation_link_use(*, expert: Expert, requested_at: str) -> None:
-    """The first thing the expert does from a link uses it up; merely opening it does not.
+def confirmation_link_use(*, expert: Expert, token: OneTimeToken) -> None:
+    """The expert's decision uses the link up; merely opening it does not.
 
     Mail filters that fetch links to scan them would otherwise burn the link before the expert sees it.
     """
-    current = expert.confirmation_requested_at
-    if current is not None and current.isoformat() == requested_at:
-        confirmation_consume(expert=expert)
+    token_use(token=token)
+    expert.confirmation_requested_at = None
+    expert.save(update_fields=["confirmation_requested_at"])
 
 
 @transaction.atomic

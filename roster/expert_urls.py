@@ -12,5 +12,6 @@ urlpatterns = [
     path("profile/refuse/", expert_views.consent_refuse, name="consent_refuse"),
     path("profile/export/", expert_views.data_export, name="data_export"),
     path("profile/erase/", expert_views.erase, name="erase"),
+    path("done/", expert_views.done, name="done"),
     path("erased/", expert_views.erased, name="erased"),
 ]

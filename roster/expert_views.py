@@ -1,23 +1,28 @@
-"""The expert's own pages: a signed one-time link opens them, then this browser session keeps them open.
+"""The expert's own pages: a one-time link opens them, and this browser session keeps them open while
+the link stays valid (not used up, not superseded by a newer one) and for a few hours at most.
 
 No focal point or secretariat login is used here: access comes only from the link and the session it started.
 """
 
 import json
+from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import OneTimeToken
+from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_recheck, token_use
 from portal.access import EXPERT_SESSION_KEY, expert_link_required, public
 from roster.consent import (
-    LinkProblem,
     confirmation_link_use,
     confirmation_token_check,
     consent_text_template,
@@ -44,38 +49,61 @@ class EraseForm(forms.Form):
     )
 
 
-def _session_expert(request: HttpRequest) -> tuple[Expert, str]:
-    """The expert whose link opened this session, and the link's request time; 404 for anyone else."""
+def _held_session(request: HttpRequest) -> tuple[Expert, OneTimeToken] | None:
+    """The expert whose link opened this session and that link, while both hold; otherwise the session ends.
+
+    Whoever holds the session holds the link: it ends when the link is used up or superseded, and after
+    EXPERT_SESSION_MAX_HOURS however active it is, so a forgotten browser does not keep a profile open.
+    """
     held = request.session.get(EXPERT_SESSION_KEY)
-    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
-        raise Http404
+    if not isinstance(held, dict):
+        return None
+    try:
+        token = token_recheck(pk=held.get("token"), purpose=Purpose.EXPERT_LINK)
+        opened = datetime.fromisoformat(held.get("opened"))
+    except (TokenRefused, TypeError, ValueError):
+        token = opened = None
     expert = (
         Expert.objects.select_related("nominating_state", "nationality")
-        .filter(pk=held["id"], erased_at__isnull=True)
+        .filter(pk=token.subject_id, erased_at__isnull=True)
         .first()
+        if token is not None and timezone.now() - opened < timedelta(hours=settings.EXPERT_SESSION_MAX_HOURS)
+        else None
     )
     if expert is None:
+        _session_end(request)
+        return None
+    return expert, token
+
+
+def _session_expert(request: HttpRequest) -> tuple[Expert, OneTimeToken]:
+    """The expert of this session and its link; 404 for anyone else."""
+    held = _held_session(request)
+    if held is None:
         raise Http404
-    return expert, str(held.get("link", ""))
+    return held
+
+
+def _session_end(request: HttpRequest) -> None:
+    request.session.pop(EXPERT_SESSION_KEY, None)
 
 
 @public
 @require_GET
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     check = confirmation_token_check(token=token)
-    if check.problem is LinkProblem.FORGED:
+    if check.problem is TokenProblem.UNKNOWN:
         raise Http404
     if check.expert is None:
-        held = request.session.get(EXPERT_SESSION_KEY)
         return render(
             request,
             "roster/expert_self/link_problem.html",
-            {"problem": check.problem.value, "session_open": isinstance(held, dict)},
+            {"problem": check.problem.value, "session_open": _held_session(request) is not None},
             status=410,
         )
     # A fresh session key, so a session planted before the link was opened cannot ride along.
     request.session.cycle_key()
-    request.session[EXPERT_SESSION_KEY] = {"id": check.expert.pk, "link": check.requested_at}
+    request.session[EXPERT_SESSION_KEY] = {"token": check.token.pk, "opened": timezone.now().isoformat()}
     return redirect("expert_self:profile")
 
 
@@ -117,9 +145,10 @@ def consent_give(request: HttpRequest) -> HttpResponse:
         return _render_profile(request, expert, consent_form=form)
     with transaction.atomic():
         expert_consent_give(expert=expert)
-        confirmation_link_use(expert=expert, requested_at=link)
+        confirmation_link_use(expert=expert, token=link)
+    _session_end(request)
     messages.success(request, _("Thank you: your profile is confirmed and your consent is recorded."))
-    return redirect("expert_self:profile")
+    return redirect("expert_self:done")
 
 
 @expert_link_required
@@ -128,21 +157,21 @@ def consent_refuse(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
     with transaction.atomic():
         expert_consent_refuse(expert=expert)
-        confirmation_link_use(expert=expert, requested_at=link)
+        confirmation_link_use(expert=expert, token=link)
+    _session_end(request)
     messages.success(
         request,
         _("Your refusal is recorded: you will not be proposed for any assignment. You may still ask for erasure."),
     )
-    return redirect("expert_self:profile")
+    return redirect("expert_self:done")
 
 
 @expert_link_required
 @require_POST
 def data_export(request: HttpRequest) -> HttpResponse:
-    expert, link = _session_expert(request)
-    with transaction.atomic():
-        data = expert_data_export(expert=expert)
-        confirmation_link_use(expert=expert, requested_at=link)
+    # Reading one's own data decides nothing, so it leaves the link open, as opening the profile does.
+    expert, _link = _session_expert(request)
+    data = expert_data_export(expert=expert)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -154,13 +183,21 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @expert_link_required
 @require_POST
 def erase(request: HttpRequest) -> HttpResponse:
-    expert, _link = _session_expert(request)
+    expert, link = _session_expert(request)
     form = EraseForm(request.POST)
     if not form.is_valid():
         return _render_profile(request, expert, erase_form=form)
-    expert_erase(expert=expert, by=None)
-    request.session.pop(EXPERT_SESSION_KEY, None)
+    with transaction.atomic():
+        expert_erase(expert=expert, by=None)
+        token_use(token=link)
+    _session_end(request)
     return redirect("expert_self:erased")
+
+
+@public
+@require_GET
+def done(request: HttpRequest) -> HttpResponse:
+    return render(request, "roster/expert_self/done.html")
 
 
 @public

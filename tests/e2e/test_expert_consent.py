@@ -1,4 +1,4 @@
-"""The expert's own flow, as a person would do it: open the link from the mail, confirm, consent, download."""
+"""The expert's own flow, as a person would do it: open the link from the mail, download, confirm and consent."""
 
 import json
 import re
@@ -16,7 +16,7 @@ from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageF
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_expert_confirms_consents_downloads_and_the_link_then_says_it_is_used(page, live_server):
+def test_expert_downloads_confirms_consents_and_the_link_then_says_it_is_used(page, live_server):
     expert = ExpertFactory(
         status=Expert.Status.SUBMITTED,
         consent_given_at=None,
@@ -41,17 +41,18 @@ def test_expert_confirms_consents_downloads_and_the_link_then_says_it_is_used(pa
     expect(page.get_by_text("French: B2")).to_be_visible()
     expect(page.get_by_text("Consent text, version 2026-1.")).to_be_visible()
 
-    page.get_by_label("My profile above is correct, and I consent").check()
-    page.get_by_role("button", name="Confirm my profile and give consent").click()
-    expect(page.get_by_role("status")).to_contain_text("your consent is recorded")
-    expect(page.get_by_text("Consent given on")).to_be_visible()
-
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my data").click()
     data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
-    assert data["given_name"] == "Wanjiru" and data["consent_text_version"] == "2026-1"
+    assert data["given_name"] == "Wanjiru" and data["consent_text_version"] == ""
     assert {item["code"] for item in data["languages"]} == {"en", "fr"}
     assert "cell_key" not in data
+
+    page.get_by_label("My profile above is correct, and I consent").check()
+    page.get_by_role("button", name="Confirm my profile and give consent").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("your consent is recorded")
+    expect(page.get_by_text("Wanjiru")).to_have_count(0)  # the session ended with the link
 
     page.goto(link)
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()

@@ -2,12 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from needs.imports import COLUMNS, need_import
@@ -233,9 +235,28 @@ def test_a_tampered_or_foreign_confirmation_token_imports_nothing(cast):
 def test_an_expired_preview_imports_nothing(cast, monkeypatch):
     client = cast.client_for("secretariat")
     token = _upload(client, [_row(0)]).context["token"]
-    monkeypatch.setattr("needs.admin.IMPORT_TOKEN_MAX_AGE", -1)
+    later = timezone.now() + timedelta(minutes=30)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
     response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
     assert "more than 30 minutes old" in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_a_confirmed_preview_cannot_be_confirmed_again(cast):
+    client = cast.client_for("secretariat")
+    token = _upload(client, [_row(0)]).context["token"]
+    client.post(reverse("admin:needs_need_import_confirm"), {"token": token})
+    response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
+    assert "The confirmation was not valid" in response.content.decode()
+    assert AuditEvent.objects.filter(action="need.import").count() == 1
+
+
+def test_a_newer_preview_supersedes_the_older_one(cast):
+    client = cast.client_for("secretariat")
+    older = _upload(client, [_row(0)]).context["token"]
+    _upload(client, [_row(1)])
+    response = client.post(reverse("admin:needs_need_import_confirm"), {"token": older}, follow=True)
+    assert "The confirmation was not valid" in response.content.decode()
     assert not Need.objects.exists()
 
 
