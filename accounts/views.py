@@ -1,14 +1,43 @@
 """Django's own password views, with an audit row for each password that is set or changed, and the
 portal's one-time tokens in place of Django's token generator."""
 
+import logging
+from collections.abc import Callable
+
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from accounts.services import password_tokens
+from accounts.throttles import account_unlock, password_reset_allowed, password_reset_window
 from accounts.tokens import Purpose, TokenRefused, token_check, token_use, tokens_supersede
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.client_ip import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+class RedirectThen(HttpResponseRedirect):
+    """A redirect that does one more piece of work once the server has sent it to the client.
+
+    The server calls close() after the last byte is out, so the client never waits on the work, and
+    how long the work takes (or whether there was any to do) cannot be read from the response.
+    """
+
+    def __init__(self, redirect_to: str, *, then: Callable[[], None]) -> None:
+        super().__init__(redirect_to)
+        self.then = then
+
+    def close(self) -> None:
+        try:
+            self.then()
+        except Exception:
+            # The client has its answer already; the operator learns of the failure from the log.
+            logger.exception("Work after the response failed")
+        finally:
+            super().close()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -25,7 +54,34 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, as fast, whether or not an account has the address: looking the account up,
+    making the link and mailing it all happen after the response; and a limit on how often."""
+
     token_generator = password_tokens
+
+    def form_valid(self, form) -> HttpResponse:
+        if not password_reset_allowed(email=form.cleaned_data["email"], client=client_ip(self.request)):
+            minutes = int(password_reset_window().total_seconds() // 60)
+            form.add_error(
+                None,
+                _(
+                    "Too many requests for a new password for this address or from this device. "
+                    "Wait %(minutes)d minutes, then try again."
+                )
+                % {"minutes": minutes},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        options = {
+            "use_https": self.request.is_secure(),
+            "token_generator": self.token_generator,
+            "from_email": self.from_email,
+            "email_template_name": self.email_template_name,
+            "subject_template_name": self.subject_template_name,
+            "request": self.request,
+            "html_email_template_name": self.html_email_template_name,
+            "extra_email_context": self.extra_email_context,
+        }
+        return RedirectThen(self.get_success_url(), then=lambda: form.save(**options))
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -41,5 +97,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             self.validlink = False
             return self.render_to_response(self.get_context_data())
         response = super().form_valid(form)
+        account_unlock(username=form.user.email)
         audit_record(actor=form.user, action=AuditAction.USER_PASSWORD_SET, target=form.user)
         return response

@@ -69,6 +69,14 @@ def run_manage(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles and lockouts count in the cache, which outlives a test's database transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """A request in another language leaves it active in the thread; each test starts in English."""
     from django.utils import translation
