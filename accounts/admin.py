@@ -2,6 +2,7 @@
 and the only changes made here are a name and deactivation, each audited."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,9 @@ class InviteForm(forms.Form):
     state = forms.ModelChoiceField(
         label=_("State (focal points only)"), queryset=Country.objects.order_by("name"), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Language for mail"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE, required=False
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -43,11 +47,11 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name"]
     list_select_related = ["state"]
     fieldsets = [
-        (None, {"fields": ["email", "full_name", "is_active"]}),
+        (None, {"fields": ["email", "full_name", "language", "is_active"]}),
         (_("Role"), {"fields": ["role", "state", "is_staff"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    readonly_fields = ["email", "role", "state", "is_staff", "last_login", "date_joined"]
+    readonly_fields = ["email", "role", "state", "language", "is_staff", "last_login", "date_joined"]
     change_list_template = "admin/accounts/user/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -82,10 +86,16 @@ class UserAdmin(BaseUserAdmin):
             try:
                 if data["role"] == User.Role.FOCAL_POINT:
                     user = focal_point_invite(
-                        email=data["email"], state_iso3=data["state"].iso3, full_name=data["full_name"], by=request.user
+                        email=data["email"],
+                        state_iso3=data["state"].iso3,
+                        full_name=data["full_name"],
+                        language=data["language"],
+                        by=request.user,
                     )
                 else:
-                    user = secretariat_user_invite(email=data["email"], full_name=data["full_name"], by=request.user)
+                    user = secretariat_user_invite(
+                        email=data["email"], full_name=data["full_name"], language=data["language"], by=request.user
+                    )
             except ValidationError as exc:
                 form.add_error("email", exc)
             else:

@@ -1,5 +1,6 @@
 """People who sign in: secretariat staff and focal points, each focal point bound to one State."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -44,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="focal_points",
+    )
+    language = models.CharField(
+        _("language for mail"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the secretariat admin"), default=False)

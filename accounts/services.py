@@ -5,19 +5,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.tokens import Purpose, TokenRefused, token_check, token_issue
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.mail import mail_language, mail_send
 from reference.models import Country
 
 SECRETARIAT_GROUP = "Secretariat"
@@ -59,44 +59,53 @@ def password_set_link(*, user: User) -> str:
     return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
-def _invitation_send(*, user: User, link: str) -> None:
-    send_mail(
-        subject=_("Your account on the UNCAC expert roster"),
-        message=render_to_string("accounts/invitation_email.txt", {"user": user, "link": link}),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-
-
-def _user_create(*, email: str, role: str, state: Country | None, full_name: str, by: User | None) -> User:
+def _user_create(
+    *, email: str, role: str, state: Country | None, full_name: str, language: str, by: User | None
+) -> User:
     email = email.strip().lower()
     validate_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(_("An account with this e-mail address already exists."))
     user = User.objects.create_user(
-        email=email, role=role, state=state, full_name=full_name, is_staff=role == User.Role.SECRETARIAT
+        email=email,
+        role=role,
+        state=state,
+        full_name=full_name,
+        language=mail_language(language),
+        is_staff=role == User.Role.SECRETARIAT,
     )
     if role == User.Role.SECRETARIAT:
         user.groups.add(secretariat_group())
     audit_record(
         actor=by, action=AuditAction.USER_INVITE, target=user, details={"role": role, "state": state and state.pk}
     )
-    link = password_set_link(user=user)
-    transaction.on_commit(lambda: _invitation_send(user=user, link=link))
+    mail_send(
+        to=user.email,
+        language=user.language,
+        subject=gettext_lazy("Your account on the UNCAC expert roster"),
+        template="accounts/invitation_email.txt",
+        context={"user": user, "link": password_set_link(user=user)},
+    )
     return user
 
 
 @transaction.atomic
-def focal_point_invite(*, email: str, state_iso3: str, full_name: str = "", by: User | None = None) -> User:
+def focal_point_invite(
+    *, email: str, state_iso3: str, full_name: str = "", language: str = "", by: User | None = None
+) -> User:
     state = Country.objects.filter(iso3=state_iso3.strip().upper()).first()
     if state is None:
         raise ValidationError(_("Unknown State code: %(code)s") % {"code": state_iso3})
-    return _user_create(email=email, role=User.Role.FOCAL_POINT, state=state, full_name=full_name, by=by)
+    return _user_create(
+        email=email, role=User.Role.FOCAL_POINT, state=state, full_name=full_name, language=language, by=by
+    )
 
 
 @transaction.atomic
-def secretariat_user_invite(*, email: str, full_name: str = "", by: User | None = None) -> User:
-    return _user_create(email=email, role=User.Role.SECRETARIAT, state=None, full_name=full_name, by=by)
+def secretariat_user_invite(*, email: str, full_name: str = "", language: str = "", by: User | None = None) -> User:
+    return _user_create(
+        email=email, role=User.Role.SECRETARIAT, state=None, full_name=full_name, language=language, by=by
+    )
 
 
 @transaction.atomic

@@ -8,21 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.models import OneTimeToken
 from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_check, token_issue, token_use
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.mail import mail_send
 from roster.models import Expert
 
 CONSENT_TEXT_VERSION = "2026-1"
 LINK_MAX_AGE = timedelta(days=30)
+CONFIRMATION_SUBJECT = gettext_lazy("Please confirm your profile on the UNCAC expert roster")
 
 
 def consent_text_template(version: str = CONSENT_TEXT_VERSION) -> str:
@@ -55,23 +56,18 @@ def confirmation_request(
     expert: Expert,
     now: datetime | None = None,
     template: str = "roster/email/confirmation_request.txt",
-    subject: str | None = None,
+    subject: Promise = CONFIRMATION_SUBJECT,
 ) -> None:
     """Issue a new link (voiding older ones) and mail it once the surrounding transaction commits."""
     expert.confirmation_requested_at = now or timezone.now()
     expert.save(update_fields=["confirmation_requested_at"])
     token = token_issue(purpose=Purpose.EXPERT_LINK, subject_id=expert.pk, ttl=LINK_MAX_AGE)
-    link = settings.SITE_URL + reverse("expert_self:confirm", kwargs={"token": token})
-    message = render_to_string(template, {"expert": expert, "link": link})
-    recipient = expert.email
-    subject = subject or _("Please confirm your profile on the UNCAC expert roster")
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[recipient],
-        )
+    mail_send(
+        to=expert.email,
+        language=expert.mail_language(),
+        subject=subject,
+        template=template,
+        context={"expert": expert, "link": settings.SITE_URL + reverse("expert_self:confirm", kwargs={"token": token})},
     )
 
 

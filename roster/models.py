@@ -163,6 +163,13 @@ class Expert(models.Model):
     def has_consent(self) -> bool:
         return self.consent_given_at is not None
 
+    def mail_language(self) -> str:
+        """The portal language this expert knows best (the portal's order breaks a tie); the default if none."""
+        portal = [code for code, _name in settings.LANGUAGES]
+        known = dict(self.languages.filter(language_id__in=portal).values_list("language_id", "level"))
+        ranked = sorted(known, key=lambda code: (-known[code], portal.index(code)))
+        return ranked[0] if ranked else settings.LANGUAGE_CODE
+
 
 class LanguageLevel(models.IntegerChoices):
     A1 = 1, "A1"

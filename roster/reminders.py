@@ -4,17 +4,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.mail import mail_send
 from roster.consent import confirmation_request
 from roster.models import Expert
 from roster.selectors import expert_stale
@@ -94,7 +93,7 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
             expert=expert,
             now=now,
             template="roster/email/update_reminder_expert.txt",
-            subject=_("Is your profile on the UNCAC expert roster still current?"),
+            subject=gettext_lazy("Is your profile on the UNCAC expert roster still current?"),
         )
         expert.last_reminder_at = now
         expert.save(update_fields=["last_reminder_at"])
@@ -115,9 +114,12 @@ def _mail_focal_points(*, due: list[Expert], focal_points: dict[str, list[User]]
         experts_by_state.setdefault(expert.nominating_state_id, []).append(expert)
     for state_id, experts in experts_by_state.items():
         for user in focal_points.get(state_id, []):
-            message = render_to_string(
-                "roster/email/update_reminder_focal_point.txt",
-                {
+            mail_send(
+                to=user.email,
+                language=user.language,
+                subject=gettext_lazy("Expert profiles of your State need to be confirmed"),
+                template="roster/email/update_reminder_focal_point.txt",
+                context={
                     "focal_point": user,
                     "state": experts[0].nominating_state,
                     "experts": [
@@ -127,13 +129,4 @@ def _mail_focal_points(*, due: list[Expert], focal_points: dict[str, list[User]]
                     "stale_after_days": settings.ROSTER_STALE_AFTER_DAYS,
                     "grace_days": settings.ROSTER_STALE_GRACE_DAYS,
                 },
-            )
-            recipient = user.email
-            transaction.on_commit(
-                lambda message=message, recipient=recipient: send_mail(
-                    subject=_("Expert profiles of your State need to be confirmed"),
-                    message=message,
-                    from_email=None,
-                    recipient_list=[recipient],
-                )
             )
