@@ -3,6 +3,7 @@
 import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -80,3 +81,21 @@ def cache_settings(url: str) -> dict[str, object]:
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported")
+
+
+def database_settings(url: str, *, conn_max_age: int, sqlite_busy_timeout: int) -> dict[str, object]:
+    """The default database from a URL: postgres://… in production, sqlite:///path for a newcomer.
+
+    SQLite starts every transaction as a writer (IMMEDIATE) and waits up to `sqlite_busy_timeout` seconds for
+    the one before it: a transaction that read first and then tried to write would otherwise fail at once
+    with "database is locked" when another writes at the same time, where PostgreSQL waits for the row lock;
+    with the wait, the second of two saves reads the first one's version and is refused as a conflict.
+    """
+    database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": sqlite_busy_timeout,
+        }
+    return database

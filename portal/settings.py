@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import cache_settings, env_bool, env_int, env_list, env_str, mailer_settings
+from portal.env import cache_settings, database_settings, env_bool, env_int, env_list, env_str, mailer_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -90,10 +89,10 @@ if not env_str("DATABASE_URL"):
     # The newcomer's embedded default: a SQLite file under var/, which a fresh clone does not have yet.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        sqlite_busy_timeout=env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

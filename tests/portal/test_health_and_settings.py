@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import cache_settings, env_bool, mailer_settings
+from portal.env import cache_settings, database_settings, env_bool, mailer_settings
 
 
 @pytest.mark.django_db
@@ -30,6 +30,13 @@ def test_unknown_mailer_scheme_is_refused():
 
 def test_cache_url_redis_is_shared_cache():
     assert cache_settings("redis://127.0.0.1:6379/1")["BACKEND"].endswith("RedisCache")
+
+
+def test_sqlite_transactions_take_the_write_lock_first_and_wait_for_it():
+    sqlite = database_settings("sqlite:////tmp/portal.sqlite3", conn_max_age=0, sqlite_busy_timeout=20)
+    assert sqlite["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    postgres = database_settings("postgres://portal@db:5432/portal", conn_max_age=60, sqlite_busy_timeout=20)
+    assert "transaction_mode" not in postgres.get("OPTIONS", {}) and postgres["CONN_MAX_AGE"] == 60
 
 
 def test_env_bool_refuses_nonsense(monkeypatch):
