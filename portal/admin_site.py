@@ -1,6 +1,8 @@
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import admin
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -27,7 +29,28 @@ class SecretariatAdminSite(admin.AdminSite):
         # party's included) can forget it.
         if getattr(view, "__name__", None) in HISTORY_VIEWS:
             view = require_safe(view)
+        if getattr(view, "__name__", None) == "changelist_view":
+            view = lookup_beyond_the_database_refused(view)
         return super().admin_view(view, cacheable)
+
+
+def lookup_beyond_the_database_refused(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A list filtered by a value no column can hold is a bad request (400), not a server error.
+
+    A year past 9999 (`created_at__year=99999`) or, on SQLite, a number past 64 bits passes the admin's
+    own check of its lookups and fails only when the list is counted, as a ValueError or OverflowError.
+    """
+
+    @wraps(view)
+    def refusing(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except (ValueError, OverflowError) as error:
+            raise BadRequest("A lookup value that no column can hold.") from error
+
+    return refusing
 
 
 class ReadOnlyAdminMixin:

@@ -1,6 +1,7 @@
 """The roster list's search and filters; every filter is a subquery so no row is repeated."""
 
 import datetime
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
@@ -11,6 +12,26 @@ from reference.models import Article, Chapter, Country, Language
 from roster.duplicates import expert_name_key
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 
+# The Convention has 71 articles; a few digits are enough to name any of them.
+ARTICLE_NUMBER_MAX_DIGITS = 4
+
+
+class ArticleNumbersField(forms.ModelMultipleChoiceField):
+    """Article numbers are checked as numbers before the database is asked which exist: SQLite cannot
+    even compare a number past 64 bits, and a superscript or Arabic-Indic digit would reach int()."""
+
+    def _check_values(self, value: Sequence[object]) -> QuerySet[Article]:
+        for number in map(str, value):
+            if not (number.isascii() and number.isdigit() and len(number) <= ARTICLE_NUMBER_MAX_DIGITS):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": number}
+                )
+        return super()._check_values(value)
+
+
+class ArticleNumbersFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ArticleNumbersField
+
 
 class ExpertFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
@@ -20,7 +41,7 @@ class ExpertFilter(django_filters.FilterSet):
     chapter = django_filters.ModelChoiceFilter(
         label=_("UNCAC chapter"), queryset=Chapter.objects.all(), method="filter_chapter"
     )
-    articles = django_filters.ModelMultipleChoiceFilter(
+    articles = ArticleNumbersFilter(
         label=_("UNCAC articles (all of them)"),
         queryset=Article.objects.all(),
         method="filter_articles",
