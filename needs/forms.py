@@ -1,11 +1,15 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from needs.imports import COLUMNS, OPTIONAL_COLUMNS
 from needs.models import Need
+from needs.services import NEED_FIELDS, NEED_RELATIONS, need_relations_check
 from reference.models import Article, Country
 
 
@@ -17,22 +21,8 @@ class NeedForm(forms.ModelForm):
 
     class Meta:
         model = Need
-        fields = [
-            "requesting_state",
-            "title",
-            "articles",
-            "assistance_type",
-            "working_languages",
-            "priority",
-            "description",
-            "source",
-            "source_reference",
-            "review_cycle",
-            "remote",
-            "on_site",
-            "desired_from",
-            "desired_until",
-        ]
+        # The identifier in the State's own system comes with an imported file, never from the page.
+        fields = [name for name in NEED_FIELDS if name != "external_id"]
         widgets = {
             "articles": forms.CheckboxSelectMultiple,
             "working_languages": forms.CheckboxSelectMultiple,
@@ -52,6 +42,9 @@ class NeedForm(forms.ModelForm):
         else:
             del self.fields["requesting_state"]
         self.fields["articles"].queryset = Article.objects.select_related("chapter")
+        # Whether a need may go without articles or languages is the service's rule, checked in clean().
+        for name in NEED_RELATIONS:
+            self.fields[name].required = False
         # Setting min_value after the field is built adds no validator; a 0 reached the database constraint.
         self.fields["review_cycle"].validators.append(MinValueValidator(1))
         self.fields["review_cycle"].widget.attrs["min"] = 1
@@ -60,6 +53,11 @@ class NeedForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if all(name in cleaned for name in NEED_RELATIONS):
+            try:
+                need_relations_check(articles=cleaned["articles"], working_languages=cleaned["working_languages"])
+            except ValidationError as error:
+                self.add_error(None, error)
         if not cleaned.get("remote") and not cleaned.get("on_site"):
             self.add_error(None, _("Accept remote assistance, on-site assistance, or both."))
         start, end = cleaned.get("desired_from"), cleaned.get("desired_until")
@@ -96,8 +94,9 @@ class NeedStatusForm(forms.Form):
 class NeedImportForm(forms.Form):
     csv_file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "Columns: external_id, country, articles, assistance_type, languages, priority, title, "
-            "description, source, source_reference, review_cycle. UTF-8."
+        help_text=format_lazy(
+            _("Columns: {columns}; optional: {optional}. UTF-8."),
+            columns=", ".join(COLUMNS),
+            optional=", ".join(OPTIONAL_COLUMNS),
         ),
     )

@@ -6,6 +6,7 @@ leaves the register exactly as it was, and the report names every bad row.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,23 +17,16 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
-from needs.services import _apply_changes, _check_relations
-from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number
+from needs.services import NEED_FIELDS, NEED_RELATIONS, need_changes_apply, need_relations_check
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number, yes_no
 from reference.models import Article, AssistanceType, Country, Language
 
-COLUMNS = (
-    "external_id",
-    "country",
-    "articles",
-    "assistance_type",
-    "languages",
-    "priority",
-    "title",
-    "description",
-    "source",
-    "source_reference",
-    "review_cycle",
-)
+# The file's name for each of the need's fields, where it differs from the field's.
+COLUMN_OF_FIELD = {"requesting_state": "country", "working_languages": "languages"}
+FILE_COLUMNS = tuple(COLUMN_OF_FIELD.get(name, name) for name in NEED_FIELDS)
+# Left out of a file, these keep what is stored (or the model's default for a new need).
+OPTIONAL_COLUMNS = ("remote", "on_site", "desired_from", "desired_until")
+COLUMNS = tuple(column for column in FILE_COLUMNS if column not in OPTIONAL_COLUMNS)
 MAX_ROWS = 20_000
 EXTERNAL_ID_MAX = Need._meta.get_field("external_id").max_length
 TITLE_MAX = Need._meta.get_field("title").max_length
@@ -41,6 +35,19 @@ BATCH = 500
 CLOSED = (Need.Status.ADDRESSED, Need.Status.CANCELLED)
 ArticleLink = Need.articles.through
 LanguageLink = Need.working_languages.through
+
+
+def need_file_cells(need: Need) -> list[object]:
+    """The need's fields as a file holds them, in the order of FILE_COLUMNS: what an import reads back.
+    Its articles and working languages are expected prefetched."""
+    cells: list[object] = []
+    for name in NEED_FIELDS:
+        if name in NEED_RELATIONS:
+            cells.append(";".join(str(item.pk) for item in getattr(need, name).all()))
+        else:
+            value = getattr(need, Need._meta.get_field(name).attname)
+            cells.append(int(value) if isinstance(value, bool) else value)
+    return cells
 
 
 @dataclass
@@ -88,21 +95,28 @@ def _check_text(value: str, *, column: str, max_length: int, required: str | Non
     return value
 
 
-def _check_list[T](
-    cell: str, *, column: str, find: Callable[[str], T | None], required: str, unknown: str, error: _Report
-) -> list[T]:
+def _check_list[T](cell: str, *, column: str, find: Callable[[str], T | None], unknown: str, error: _Report) -> list[T]:
     """The distinct items a ';'-separated cell names, in its order; `unknown` names a part as %(value)r."""
     items: list[T] = []
-    parts = _split(cell)
-    if not parts:
-        error(column, required)
-    for part in parts:
+    for part in _split(cell):
         item = find(part)
         if item is None:
             error(column, unknown % {"value": part})
         elif item not in items:
             items.append(item)
     return items
+
+
+def _check_relations(values: Mapping[str, Any], *, named: set[str], error: _Report) -> None:
+    """The service's rule on articles and working languages, on the columns not already named for a bad value."""
+    try:
+        need_relations_check(articles=values["articles"], working_languages=values["working_languages"])
+    except ValidationError as refused:
+        for name, messages in refused.message_dict.items():
+            column = COLUMN_OF_FIELD.get(name, name)
+            if column not in named:
+                for message in messages:
+                    error(column, message)
 
 
 def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[dict[str, Any], list[ImportIssue]]:
@@ -130,7 +144,6 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
         row["articles"],
         column="articles",
         find=lambda part: lookups.articles.get(whole_number(part)),
-        required=_("at least one UNCAC article is required, e.g. 46;48"),
         unknown=_("%(value)r is not an UNCAC article number (1 to 71)"),
         error=error,
     )
@@ -147,10 +160,10 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
         row["languages"],
         column="languages",
         find=lambda part: lookups.languages.get(part.lower()),
-        required=_("at least one working language is required, e.g. fr;en"),
         unknown=_("%(value)r is not a known ISO 639-1 language code"),
         error=error,
     )
+    _check_relations(values, named={issue.column for issue in errors}, error=error)
 
     for column, choices in (("priority", Need.Priority.values), ("source", Need.Source.values)):
         value = row[column].lower()
@@ -172,7 +185,33 @@ def _check_row(number: int, row: Mapping[str, str], lookups: _Lookups) -> tuple[
         error("review_cycle", _("%(value)r is not a review cycle number (1, 2, …)") % {"value": cycle})
     else:
         values["review_cycle"] = cycle_number
+
+    _check_optional(row, values, error=error)
     return values, errors
+
+
+def _check_optional(row: Mapping[str, str], values: dict[str, Any], *, error: _Report) -> None:
+    """The optional columns the file holds; one it leaves out sets nothing, so a stored value stays."""
+    for column in ("remote", "on_site"):
+        if column in row:
+            # Empty is the model's default: both kinds of assistance unless the file says otherwise.
+            answer = yes_no(row[column]) if row[column] else True
+            if answer is None:
+                error(column, _("%(value)r is not one of true, false, 1, 0, yes, no") % {"value": row[column]})
+            values[column] = answer
+    for column in ("desired_from", "desired_until"):
+        if column in row:
+            values[column] = _check_day(row[column], column=column, error=error)
+
+
+def _check_day(text: str, *, column: str, error: _Report) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        error(column, _("%(value)r is not a date as YYYY-MM-DD") % {"value": text})
+        return None
 
 
 def _plan(rows: Sequence[tuple[int, Mapping[str, str]]], result: NeedImportResult) -> None:
@@ -265,7 +304,7 @@ def _write(result: NeedImportResult, *, by: User | None) -> None:
                     )
                 )
             try:
-                plan.changes = _apply_changes(need=plan.need, by=by, data=plan.values)
+                plan.changes = need_changes_apply(need=plan.need, by=by, data=plan.values)
             except ValidationError as exc:  # a rule the row checks cannot see, e.g. stored desired dates
                 raise _RowRefused(ImportIssue(plan.row, "row", "; ".join(exc.messages))) from exc
     _insert_all([plan for plan in result.planned if plan.action == "create"], by=by)
@@ -302,7 +341,7 @@ def _insert_all(plans: Sequence[PlannedNeed], *, by: User | None) -> None:
         articles, languages = values.pop("articles"), values.pop("working_languages")
         need = Need(created_by=by, **values)
         try:
-            _check_relations(articles=articles, working_languages=languages)
+            need_relations_check(articles=articles, working_languages=languages)
             # The related rows come from the lookups just read; the external_id is checked for the whole file below.
             need.full_clean(
                 exclude=["requesting_state", "assistance_type", "created_by"],
@@ -380,10 +419,19 @@ def need_import(
         raise PermissionDenied
     result = NeedImportResult()
     if csv_text is not None:
-        numbered, result.errors = csv_table_read(csv_text, columns=COLUMNS, max_rows=MAX_ROWS)
+        numbered, result.errors = csv_table_read(
+            csv_text, columns=COLUMNS, max_rows=MAX_ROWS, optional=OPTIONAL_COLUMNS
+        )
     else:
         numbered = [
-            (number, {column: str(row.get(column, "")) for column in COLUMNS})
+            (
+                number,
+                {
+                    column: str(row.get(column, ""))
+                    for column in (*COLUMNS, *OPTIONAL_COLUMNS)
+                    if column in COLUMNS or column in row
+                },
+            )
             for number, row in enumerate(rows or [], start=2)
         ]
     if result.errors:

@@ -29,10 +29,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # A State may withdraw its own request; shortlisting and closing are the secretariat's work.
 FOCAL_POINT_TRANSITIONS = frozenset({Status.CANCELLED})
 
-# Fields a form or an import may set; status, version and authorship are the services' business.
-EDITABLE_FIELDS = (
+# A need's own content, in the order the form shows it: what the form, the import and the export carry
+# and what a change may set. Status, version and authorship are the services' business.
+NEED_FIELDS = (
+    "requesting_state",
     "title",
+    "articles",
     "assistance_type",
+    "working_languages",
     "priority",
     "description",
     "source",
@@ -44,6 +48,7 @@ EDITABLE_FIELDS = (
     "desired_until",
     "external_id",
 )
+NEED_RELATIONS = ("articles", "working_languages")
 
 
 def need_may_record(*, user: User, requesting_state: Country) -> bool:
@@ -73,7 +78,8 @@ def need_status_choices(*, need: Need, user: User) -> list[str]:
     return [value for value in Status.values if value in allowed]
 
 
-def _check_relations(*, articles: Collection[Article], working_languages: Collection[Language]) -> None:
+def need_relations_check(*, articles: Collection[Article], working_languages: Collection[Language]) -> None:
+    """The rule on a need's articles and working languages, for the form, the import and the services alike."""
     errors = {}
     if not articles:
         errors["articles"] = _("Choose at least one UNCAC article.")
@@ -85,10 +91,10 @@ def _check_relations(*, articles: Collection[Article], working_languages: Collec
 
 def _snapshot_fields(need: Need) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in EDITABLE_FIELDS:
-        value = getattr(need, Need._meta.get_field(name).attname)
-        values[name] = value.isoformat() if isinstance(value, date) else value
-    values["requesting_state"] = need.requesting_state_id
+    for name in NEED_FIELDS:
+        if name not in NEED_RELATIONS:
+            value = getattr(need, Need._meta.get_field(name).attname)
+            values[name] = value.isoformat() if isinstance(value, date) else value
     return values
 
 
@@ -123,7 +129,7 @@ def need_create(
     """Record a need; a focal point records only for its own State (by=None is the command line)."""
     if by is not None and not need_may_record(user=by, requesting_state=requesting_state):
         raise PermissionDenied
-    _check_relations(articles=articles, working_languages=working_languages)
+    need_relations_check(articles=articles, working_languages=working_languages)
     need = Need(
         requesting_state=requesting_state,
         created_by=by,
@@ -149,20 +155,24 @@ def need_create(
     return need
 
 
-def _apply_changes(*, need: Need, by: User | None, data: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """Set the changed fields and relations, bump the version; returns {field: [before, after]}."""
+def need_changes_apply(*, need: Need, by: User | None, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set the changed fields and relations, bump the version; returns {field: [before, after]}.
+
+    The change itself, for the services that have already checked who acts and write the audit row
+    (need_update for one need, need_import for a file): it checks neither.
+    """
     before = _snapshot(need)
-    unknown = set(data) - set(EDITABLE_FIELDS) - {"articles", "working_languages", "requesting_state"}
+    unknown = set(data) - set(NEED_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     for name, value in data.items():
-        if name not in ("articles", "working_languages"):
+        if name not in NEED_RELATIONS:
             setattr(need, name, value.strip() if name == "title" else value)
     if need.external_id == "":
         need.external_id = None
     articles = data.get("articles")
     languages = data.get("working_languages")
-    _check_relations(
+    need_relations_check(
         articles=need.articles.all() if articles is None else articles,
         working_languages=need.working_languages.all() if languages is None else languages,
     )
@@ -208,7 +218,7 @@ def need_update(*, need: Need, by: User, data: Mapping[str, Any], expected_versi
     current = _locked(need, expected_version=expected_version)
     if not need_may_edit(need=current, user=by):
         raise PermissionDenied
-    changes = _apply_changes(need=current, by=by, data=data)
+    changes = need_changes_apply(need=current, by=by, data=data)
     if changes:
         audit_record(actor=by, action=AuditAction.NEED_UPDATE, target=current, details={"changes": changes})
     return current

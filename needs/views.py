@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from needs.forms import NeedForm, NeedStatusForm
+from needs.imports import FILE_COLUMNS, need_file_cells
 from needs.models import NEED_HISTORY, Need
 from needs.selectors import need_get, need_list, need_search
 from needs.services import (
@@ -26,28 +27,7 @@ from portal.merge import form_value_set, merge_messages, version_merge
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 1000
-EXPORT_COLUMNS = (
-    "id",
-    "external_id",
-    "country",
-    "country_name",
-    "regional_group",
-    "articles",
-    "assistance_type",
-    "languages",
-    "priority",
-    "title",
-    "description",
-    "source",
-    "source_reference",
-    "review_cycle",
-    "remote",
-    "on_site",
-    "desired_from",
-    "desired_until",
-    "status",
-    "created_at",
-)
+EXPORT_COLUMNS = ("id", *FILE_COLUMNS, "country_name", "regional_group", "status", "created_at")
 
 
 @focal_point_or_secretariat_required
@@ -68,30 +48,16 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_rows(needs: Iterable[Need]) -> Iterator[tuple[object, ...]]:
+def _export_rows(needs: Iterable[Need]) -> Iterator[list[object]]:
     for need in needs:
-        yield (
+        yield [
             need.pk,
-            need.external_id,
-            need.requesting_state_id,
+            *need_file_cells(need),
             need.requesting_state.name,
             need.requesting_state.regional_group,
-            ";".join(str(article.pk) for article in need.articles.all()),
-            need.assistance_type_id,
-            ";".join(language.pk for language in need.working_languages.all()),
-            need.priority,
-            need.title,
-            need.description,
-            need.source,
-            need.source_reference,
-            need.review_cycle,
-            int(need.remote),
-            int(need.on_site),
-            need.desired_from,
-            need.desired_until,
             need.status,
             need.created_at.isoformat(timespec="seconds"),
-        )
+        ]
 
 
 @focal_point_or_secretariat_required

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 NumberedRows = list[tuple[int, dict[str, str]]]
+YES_NO = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Past 18 digits no column could hold the number anyway, and int() refuses more than 4,300 digits.
 WHOLE_NUMBER_MAX_DIGITS = 18
 
@@ -56,9 +57,11 @@ class ImportOutcome:
 
 
 def csv_table_read(
-    raw: str | bytes, *, columns: Sequence[str], max_rows: int
+    raw: str | bytes, *, columns: Sequence[str], max_rows: int, optional: Sequence[str] = ()
 ) -> tuple[NumberedRows, list[ImportIssue]]:
-    """The rows of a CSV file whose header holds exactly `columns` (in any order), or every problem found."""
+    """The rows of a CSV file whose header holds every one of `columns` and any of `optional` (in any order),
+    or every problem found. A row holds the columns of the header only: an optional column left out of
+    the file is absent, so that importing it again leaves what is stored alone."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
@@ -73,7 +76,7 @@ def csv_table_read(
         return [], [ImportIssue(1, "header", _("the file is empty"))]
     errors = [ImportIssue(1, name, _("missing column")) for name in columns if name not in header]
     for position, name in enumerate(header):
-        if name not in columns:
+        if name not in columns and name not in optional:
             errors.append(ImportIssue(1, name or "?", _("unknown column")))
         elif name in header[:position]:
             errors.append(ImportIssue(1, name, _("column given more than once")))
@@ -133,3 +136,8 @@ def whole_number(text: str) -> int | None:
         return None
     digits = text.lstrip("0") or "0"
     return int(digits) if len(digits) <= WHOLE_NUMBER_MAX_DIGITS else 10**WHOLE_NUMBER_MAX_DIGITS
+
+
+def yes_no(text: str) -> bool | None:
+    """true/false, 1/0 or yes/no, in any case; None for anything else."""
+    return YES_NO.get(text.lower())

@@ -31,11 +31,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
-from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number
+from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number, yes_no
 from reference.models import Article, AssistanceType, Country, Language
 from roster.duplicates import expert_name_key
 from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
+from roster.services import ArticleExpertise, LanguageSkill, expert_parts_check
 
 COLUMNS = (
     "external_id",
@@ -64,7 +65,6 @@ IMPORTED_CONSENT_VERSION = "external"
 MAX_ROWS = 50_000
 LEVELS = {label.upper(): value for value, label in LanguageLevel.choices if value != LanguageLevel.NATIVE}
 LEVELS["N"] = LanguageLevel.NATIVE
-BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Fields the file sets on the expert row (the children and consent are handled apart).
 ROW_FIELDS = (
     "given_name",
@@ -222,13 +222,14 @@ class _RowChecker:
             return None
 
     def boolean(self, column: str) -> bool:
-        value = self.row[column].lower()
+        value = self.row[column]
         if not value:
             return True  # the model's default: available unless the file says otherwise
-        if value not in BOOLEANS:
-            self.fail(column, _("'%(value)s' is not one of true, false, 1, 0, yes, no") % {"value": self.row[column]})
+        answer = yes_no(value)
+        if answer is None:
+            self.fail(column, _("'%(value)s' is not one of true, false, 1, 0, yes, no") % {"value": value})
             return True
-        return BOOLEANS[value]
+        return answer
 
     def pairs(self, column: str) -> list[tuple[str, str]]:
         pairs = []
@@ -242,8 +243,18 @@ class _RowChecker:
             pairs.append((code.strip(), level.strip()))
         return pairs
 
+    def service_rules(
+        self, column: str, *, languages: Sequence[LanguageSkill] = (), expertise: Sequence[ArticleExpertise] = ()
+    ) -> None:
+        """The roster's own rules on the parts (one of each, levels in range), as the service states them."""
+        try:
+            expert_parts_check(languages=languages, expertise=expertise)
+        except ValidationError as refused:
+            for message in refused.messages:
+                self.fail(column, message)
+
     def languages(self) -> dict[str, int]:
-        languages: dict[str, int] = {}
+        skills: list[LanguageSkill] = []
         for code, level in self.pairs("languages"):
             code = code.lower()
             if code not in self.reference.languages:
@@ -254,14 +265,13 @@ class _RowChecker:
                     _("'%(level)s' is not a level for %(code)s (use A1, A2, B1, B2, C1, C2 or N)")
                     % {"level": level, "code": code},
                 )
-            elif code in languages:
-                self.fail("languages", _("'%(code)s' is given more than once") % {"code": code})
             else:
-                languages[code] = LEVELS[level.upper()]
-        return languages
+                skills.append(LanguageSkill(language_id=code, level=LEVELS[level.upper()]))
+        self.service_rules("languages", languages=skills)
+        return {skill.language_id: skill.level for skill in skills}
 
     def articles(self) -> dict[int, int]:
-        articles: dict[int, int] = {}
+        expertise: list[ArticleExpertise] = []
         for number, level in self.pairs("articles"):
             article = whole_number(number)
             if article not in self.reference.articles:
@@ -272,11 +282,10 @@ class _RowChecker:
                     _("'%(level)s' is not a level for article %(number)s (use 1, 2 or 3)")
                     % {"level": level, "number": number},
                 )
-            elif article in articles:
-                self.fail("articles", _("article %(number)s is given more than once") % {"number": number})
             else:
-                articles[article] = int(level)
-        return articles
+                expertise.append(ArticleExpertise(article_id=article, level=int(level)))
+        self.service_rules("articles", expertise=expertise)
+        return {item.article_id: item.level for item in expertise}
 
     def assistance_types(self) -> list[str]:
         codes: list[str] = []

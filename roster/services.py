@@ -6,7 +6,7 @@ change increments `version`, which is what lets a second save over a stale form 
 silently overwriting the first.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,20 +127,37 @@ def _save_transition(*, expert: Expert, by: User, fields: list[str]) -> None:
     expert.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _check_children(profile: ExpertProfile) -> None:
+def expert_parts_check(*, languages: Sequence[LanguageSkill], expertise: Sequence[ArticleExpertise]) -> None:
+    """The rules on an expert's languages and UNCAC articles, one place for the form, the import and the services."""
     errors = []
-    language_ids = [skill.language_id for skill in profile.languages]
-    if len(set(language_ids)) != len(language_ids):
-        errors.append(_("Each language may be listed only once."))
-    article_ids = [item.article_id for item in profile.expertise]
-    if len(set(article_ids)) != len(article_ids):
-        errors.append(_("Each UNCAC article may be listed only once."))
-    if any(not 1 <= skill.level <= 7 for skill in profile.languages):
+    repeated_languages = _repeated(skill.language_id for skill in languages)
+    if repeated_languages:
+        errors.append(
+            _("Each language may be listed only once; listed more than once: %(codes)s.")
+            % {"codes": ", ".join(repeated_languages)}
+        )
+    repeated_articles = _repeated(str(item.article_id) for item in expertise)
+    if repeated_articles:
+        errors.append(
+            _("Each UNCAC article may be listed only once; listed more than once: %(numbers)s.")
+            % {"numbers": ", ".join(repeated_articles)}
+        )
+    if any(not 1 <= skill.level <= 7 for skill in languages):
         errors.append(_("A language level must be between A1 and native."))
-    if any(not 1 <= item.level <= 3 for item in profile.expertise):
+    if any(not 1 <= item.level <= 3 for item in expertise):
         errors.append(_("An expertise level must be 1 (knowledgeable), 2 (experienced) or 3 (expert)."))
     if errors:
         raise ValidationError(errors)
+
+
+def _repeated(keys: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key in keys:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated
 
 
 def _apply_profile(*, expert: Expert, profile: ExpertProfile) -> None:
@@ -150,7 +167,7 @@ def _apply_profile(*, expert: Expert, profile: ExpertProfile) -> None:
     for name, value in profile.fields.items():
         setattr(expert, name, value)
     expert.name_key = expert_name_key(given_name=expert.given_name, family_name=expert.family_name)
-    _check_children(profile)
+    expert_parts_check(languages=profile.languages, expertise=profile.expertise)
     expert.full_clean(exclude=["cv_file", "version"])
 
 

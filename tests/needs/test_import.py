@@ -87,7 +87,7 @@ def test_every_error_of_every_row_is_reported(tmp_path):
     result = need_import(csv_text=_csv_text(rows), by=None)
     assert [str(error) for error in result.errors] == [
         "row 2, articles: '99' is not an UNCAC article number (1 to 71)",
-        "row 2, languages: at least one working language is required, e.g. fr;en",
+        "row 2, languages: Choose at least one working language.",
         "row 4, assistance_type: unknown type 'money'; use one of legal_advice, model_legislation, good_practices, "
         "onsite_expert, action_plan, capacity_building, model_agreement, other",
         "row 4, priority: 'urgent' is not one of high, medium, low",
@@ -102,7 +102,7 @@ def test_every_error_of_every_row_is_reported(tmp_path):
     "text, message",
     [
         ("", "row 1, header: the file is empty"),
-        ("external_id,country\nA,KEN\n", "row 1, articles: missing column"),
+        ("external_id,country\nA,KEN\n", "row 1, title: missing column"),
         (HEADER + ",notes\n", "row 1, notes: unknown column"),
         (HEADER + "\nIRG-1,KEN,46\n", "row 2, columns: 3 fields, expected 11"),
     ],
@@ -421,3 +421,72 @@ def test_the_admin_preview_names_a_unicode_digit_instead_of_failing(cast):
     assert "row 2, articles: &#x27;²&#x27; is not an UNCAC article number (1 to 71)" in body
     assert "row 2, review_cycle: contains a NUL character; remove it" in body
     assert preview.context["token"] == "" and not Need.objects.exists()
+
+
+# --- one field list, one rule, public services (issue 7, item 11) ---
+
+
+def test_the_form_the_import_and_the_export_carry_the_needs_one_field_list():
+    from needs.forms import NeedForm
+    from needs.imports import COLUMN_OF_FIELD, FILE_COLUMNS, OPTIONAL_COLUMNS
+    from needs.services import NEED_FIELDS
+    from needs.views import EXPORT_COLUMNS
+
+    assert [*NeedForm._meta.fields, "external_id"] == list(NEED_FIELDS)
+    assert list(FILE_COLUMNS) == [COLUMN_OF_FIELD.get(name, name) for name in NEED_FIELDS]
+    assert set(COLUMNS) | set(OPTIONAL_COLUMNS) == set(FILE_COLUMNS)
+    assert set(FILE_COLUMNS) <= set(EXPORT_COLUMNS)
+
+
+def test_an_exported_file_imports_back_unchanged_with_its_optional_columns(cast):
+    NeedFactory(
+        external_id="IRG-00007", remote=False, desired_from="2026-03-01", desired_until="2026-09-30", articles=[46, 48]
+    )
+    response = cast.client_for("secretariat").get(reverse("needs:need_export"))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    kept = [name for name in rows[0] if name not in ("id", "country_name", "regional_group", "status", "created_at")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    result = need_import(csv_text=out.getvalue(), by=cast.secretariat)
+    assert [str(error) for error in result.errors] == []
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+
+
+def test_optional_columns_set_a_new_need_and_leave_a_stored_one_alone_when_left_out():
+    inverted = need_import(rows=[_row(1, desired_from="2026-03-01", desired_until="2026-02-01")], by=None)
+    assert [str(error) for error in inverted.errors] == [
+        "row 2, row: The end of the desired period cannot come before its start."
+    ]
+    assert need_import(rows=[_row(1, remote="no", desired_from="2026-03-01")], by=None).ok
+    need = Need.objects.get()
+    assert (need.remote, need.on_site, str(need.desired_from)) == (False, True, "2026-03-01")
+    assert need_import(rows=[_row(1, title="Retitled")], by=None).updated == 1
+    need.refresh_from_db()
+    assert (need.title, need.remote, str(need.desired_from)) == ("Retitled", False, "2026-03-01")
+    bad = need_import(rows=[_row(1, on_site="maybe", desired_until="31/12/2026")], by=None)
+    assert [str(error) for error in bad.errors] == [
+        "row 2, on_site: 'maybe' is not one of true, false, 1, 0, yes, no",
+        "row 2, desired_until: '31/12/2026' is not a date as YYYY-MM-DD",
+    ]
+
+
+def test_the_rule_on_articles_and_languages_is_the_services_and_reads_the_same_everywhere(cast):
+    from django.core.exceptions import ValidationError
+
+    from needs.forms import NeedForm
+    from needs.services import need_relations_check
+    from tests.factories import NEED_FORM
+
+    with pytest.raises(ValidationError) as refused:
+        need_relations_check(articles=[], working_languages=[])
+    rule = refused.value.message_dict
+    form = NeedForm({**NEED_FORM, "articles": [], "working_languages": []}, user=cast.owner)
+    assert not form.is_valid()
+    assert {name: form.errors[name] for name in rule} == rule
+    imported = need_import(rows=[_row(1, articles="", languages="")], by=None)
+    assert [(error.column, error.message) for error in imported.errors] == [
+        ("articles", rule["articles"][0]),
+        ("languages", rule["working_languages"][0]),
+    ]

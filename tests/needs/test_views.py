@@ -58,7 +58,7 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(cast):
     body = response.content.decode()
     assert response.status_code == 200 and not Need.objects.exists()
     assert 'role="alert"' in body
-    assert "This field is required." in body
+    assert "Choose at least one UNCAC article." in body  # the service's rule, stated by the form
     assert "Accept remote assistance, on-site assistance, or both." in body
     assert "cannot come before its start" in body
     assert 'value="Protection of reporting persons"' in body

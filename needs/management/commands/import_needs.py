@@ -2,14 +2,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from needs.imports import COLUMNS, need_import
+from needs.imports import COLUMNS, OPTIONAL_COLUMNS, need_import
 
 
 class Command(BaseCommand):
     help = (
         "Import technical assistance needs from a UTF-8 CSV file with the columns "
         + ",".join(COLUMNS)
-        + ". All or nothing: any error is reported as 'row N, column: message' and nothing is written."
+        + " and optionally "
+        + ",".join(OPTIONAL_COLUMNS)
+        + " (true/false; YYYY-MM-DD), which a re-import leaves alone when left out. All or nothing: any error "
+        "is reported as 'row N, column: message' and nothing is written."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
