@@ -18,6 +18,8 @@ class NeedForm(forms.ModelForm):
     field for a focal point (the view passes the user's own State to the service)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # On the page the title comes right after the State, before the articles; the rest as NEED_FIELDS.
+    field_order = ["requesting_state", "title"]
 
     class Meta:
         model = Need

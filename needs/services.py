@@ -29,15 +29,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # A State may withdraw its own request; shortlisting and closing are the secretariat's work.
 FOCAL_POINT_TRANSITIONS = frozenset({Status.CANCELLED})
 
-# A need's own content, in the order the form shows it: what the form, the import and the export carry
-# and what a change may set. Status, version and authorship are the services' business.
+# A need's own content, in the order of the import file's columns: what the form, the import and the export
+# carry and what a change may set. Status, version and authorship are the services' business.
 NEED_FIELDS = (
+    "external_id",
     "requesting_state",
-    "title",
     "articles",
     "assistance_type",
     "working_languages",
     "priority",
+    "title",
     "description",
     "source",
     "source_reference",
@@ -46,7 +47,6 @@ NEED_FIELDS = (
     "on_site",
     "desired_from",
     "desired_until",
-    "external_id",
 )
 NEED_RELATIONS = ("articles", "working_languages")
 

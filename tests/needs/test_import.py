@@ -102,7 +102,7 @@ def test_every_error_of_every_row_is_reported(tmp_path):
     "text, message",
     [
         ("", "row 1, header: the file is empty"),
-        ("external_id,country\nA,KEN\n", "row 1, title: missing column"),
+        ("external_id,country\nA,KEN\n", "row 1, articles: missing column"),
         (HEADER + ",notes\n", "row 1, notes: unknown column"),
         (HEADER + "\nIRG-1,KEN,46\n", "row 2, columns: 3 fields, expected 11"),
     ],
@@ -426,13 +426,16 @@ def test_the_admin_preview_names_a_unicode_digit_instead_of_failing(cast):
 # --- one field list, one rule, public services (issue 7, item 11) ---
 
 
-def test_the_form_the_import_and_the_export_carry_the_needs_one_field_list():
+def test_the_form_the_import_and_the_export_carry_the_needs_one_field_list(cast):
     from needs.forms import NeedForm
     from needs.imports import COLUMN_OF_FIELD, FILE_COLUMNS, OPTIONAL_COLUMNS
     from needs.services import NEED_FIELDS
     from needs.views import EXPORT_COLUMNS
 
-    assert [*NeedForm._meta.fields, "external_id"] == list(NEED_FIELDS)
+    assert NeedForm._meta.fields == [name for name in NEED_FIELDS if name != "external_id"]
+    page_order = [name for name in NeedForm(user=cast.secretariat).fields if name != "version"]
+    assert page_order[:3] == ["requesting_state", "title", "articles"], "the page asks for the title first"
+    assert sorted(page_order) == sorted(NeedForm._meta.fields)
     assert list(FILE_COLUMNS) == [COLUMN_OF_FIELD.get(name, name) for name in NEED_FIELDS]
     assert set(COLUMNS) | set(OPTIONAL_COLUMNS) == set(FILE_COLUMNS)
     assert set(FILE_COLUMNS) <= set(EXPORT_COLUMNS)
