@@ -35,3 +35,5 @@ class AuditAction(StrEnum):
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an action name, not a secret
     COUNTRY_STATUS_UPDATE = "country.status_update"
+    API_CLIENT_CREATE = "api_client.create"
+    API_CLIENT_REVOKE = "api_client.revoke"

@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework_api_key",
     "simple_history",
     "axes",
     "reference",
@@ -184,11 +186,41 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The API's clients hold keys stored hashed (stats.ApiClient), sent as `Authorization: Token <key>`.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["stats.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["stats.authentication.IsApiClient"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A query string is the statistics' closed grammar: no parameter of DRF's own may slip into it.
+    "URL_FORMAT_OVERRIDE": None,
+    # Per client, in the shared cache, so that every app server counts the same requests.
+    "DEFAULT_THROTTLE_RATES": {"stats_client": env_str("STATS_CLIENT_RATE", "120/min")},
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UNCAC expert roster: statistics API",
+    "DESCRIPTION": (
+        "Anonymised aggregates of the roster of experts and of technical assistance needs. Counts are of distinct "
+        "experts (or needs); any count below the threshold, zero included, is suppressed; the others are rounded "
+        "to a multiple of 5 by the cell-key method. At most one group_by and two filters."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI is served by the portal itself (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Disclosure control: counts below the threshold are never published. It may be raised, never lowered below 10.
+STATS_THRESHOLD = env_int("STATS_THRESHOLD", 10)
+if STATS_THRESHOLD < 10:
+    raise ImproperlyConfigured("STATS_THRESHOLD cannot be below 10: smaller groups would identify people.")
+# Distinct cells a new API client may be answered on per day (create_api_client --quota overrides it).
+STATS_DAILY_CELL_QUOTA = env_int("STATS_DAILY_CELL_QUOTA", 5000)
 
 # Production-safe by default; a developer run over plain HTTP sets DEBUG=1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

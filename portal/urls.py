@@ -14,4 +14,6 @@ urlpatterns = [
     path("expert/", include("roster.expert_urls")),
     path("needs/", include("needs.urls")),
     path("secretariat/", admin.site.urls),
+    path("api/v1/", include("stats.api_urls")),
+    path("statistics/", include("stats.urls")),
 ]

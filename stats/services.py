@@ -1,0 +1,201 @@
+"""Writes of the statistics app: snapshots of the figures, API clients and their daily quotas."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import batched, combinations, product
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.actions import AuditAction
+from audit.services import audit_record
+from needs.models import Need
+from reference.models import Article, Country
+from roster.models import Expert, ExpertArticle, ExpertLanguage
+from stats.dimensions import DIMENSIONS, MAX_FILTERS, cell_name
+from stats.models import ApiClient, ApiClientCell, ApiClientDay, Measure, NeedCellKey, StatsCell, StatsSnapshot
+
+# A published cell is one group-by code under at most MAX_FILTERS filters: cells of more dimensions are never asked.
+CELL_DIMENSIONS = MAX_FILTERS + 1
+
+
+@dataclass(frozen=True)
+class Member:
+    """One counted expert or need: its secret key and its codes per dimension (several for articles, languages...)."""
+
+    key: int
+    codes: dict[str, frozenset[str]]
+
+
+def _grouped(pairs: Iterable[tuple[int, object]]) -> dict[int, set[str]]:
+    grouped: dict[int, set[str]] = defaultdict(set)
+    for owner, code in pairs:
+        grouped[owner].add(str(code))
+    return grouped
+
+
+def _chapters_of(articles: dict[int, set[str]]) -> dict[int, set[str]]:
+    chapter_of = {str(number): chapter for number, chapter in Article.objects.values_list("number", "chapter_id")}
+    return {owner: {chapter_of[a] for a in codes} for owner, codes in articles.items()}
+
+
+def expert_members() -> list[Member]:
+    """Active, consenting experts whose data is not erased: the roster as statistics may describe it."""
+    experts = Expert.objects.filter(
+        status=Expert.Status.ACTIVE, consent_given_at__isnull=False, erased_at__isnull=True
+    ).values_list("pk", "cell_key", "gender", "sector", "nationality_id", "nationality__regional_group")
+    experts = list(experts)
+    pks = [row[0] for row in experts]
+    articles = _grouped(ExpertArticle.objects.filter(expert_id__in=pks).values_list("expert_id", "article_id"))
+    chapters = _chapters_of(articles)
+    languages = _grouped(ExpertLanguage.objects.filter(expert_id__in=pks).values_list("expert_id", "language_id"))
+    assistance = _grouped(
+        Expert.assistance_types.through.objects.filter(expert_id__in=pks).values_list("expert_id", "assistancetype_id")
+    )
+    legal_systems = _grouped(Country.legal_systems.through.objects.values_list("country_id", "legalsystem_id"))
+    members = []
+    for pk, key, gender, sector, nationality, group in experts:
+        codes = {
+            "regional_group": {group} if group else set(),
+            "nationality": {nationality},
+            "article": articles.get(pk, set()),
+            "chapter": chapters.get(pk, set()),
+            "language": languages.get(pk, set()),
+            "gender": {gender},
+            "sector": {sector},
+            "legal_system": legal_systems.get(nationality, set()),
+            "assistance_type": assistance.get(pk, set()),
+        }
+        members.append(Member(key=key, codes={d: frozenset(c) for d, c in codes.items()}))
+    return members
+
+
+def need_keys() -> dict[int, int]:
+    """Every need's secret key, giving one to the needs that have none yet (set once, kept for good)."""
+    missing = Need.objects.exclude(pk__in=NeedCellKey.objects.values("need_id")).values_list("pk", flat=True)
+    NeedCellKey.objects.bulk_create([NeedCellKey(need_id=pk) for pk in missing], ignore_conflicts=True)
+    return dict(NeedCellKey.objects.values_list("need_id", "key"))
+
+
+def need_members() -> list[Member]:
+    """Every recorded need, whatever its status (status is one of the dimensions)."""
+    keys = need_keys()
+    needs = list(
+        Need.objects.values_list(
+            "pk", "requesting_state_id", "requesting_state__regional_group", "assistance_type_id", "priority", "status"
+        )
+    )
+    articles = _grouped(Need.articles.through.objects.values_list("need_id", "article_id"))
+    chapters = _chapters_of(articles)
+    languages = _grouped(Need.working_languages.through.objects.values_list("need_id", "language_id"))
+    members = []
+    for pk, country, group, assistance_type, priority, status in needs:
+        codes = {
+            "regional_group": {group} if group else set(),
+            "country": {country},
+            "article": articles.get(pk, set()),
+            "chapter": chapters.get(pk, set()),
+            "assistance_type": {assistance_type},
+            "language": languages.get(pk, set()),
+            "priority": {priority},
+            "status": {status},
+        }
+        members.append(Member(key=keys[pk], codes={d: frozenset(c) for d, c in codes.items()}))
+    return members
+
+
+def stats_cells(
+    *, members: Sequence[Member], dimensions: Sequence[str], threshold: int
+) -> Iterator[tuple[str, int, int]]:
+    """(cell, distinct members, sum of their keys) for every cell of up to three dimensions that reaches the threshold.
+
+    One dimension set at a time, so that memory holds the cells of one set, not of all of them.
+    """
+    for size in range(CELL_DIMENSIONS + 1):
+        for names in combinations(sorted(dimensions), size):
+            counts: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
+            for member in members:
+                # A member holds each code once per dimension, so it is counted once per cell.
+                for codes in product(*(member.codes[name] for name in names)):
+                    tally = counts[codes]
+                    tally[0] += 1
+                    tally[1] += member.key
+            for codes, (count, key_sum) in counts.items():
+                if count >= threshold:
+                    yield cell_name(tuple(zip(names, codes, strict=True))), count, key_sum
+
+
+@transaction.atomic
+def stats_refresh(*, batch_size: int = 5000) -> StatsSnapshot:
+    """Count every measure afresh into a new snapshot and drop the older ones, in one transaction."""
+    snapshot = StatsSnapshot.objects.create()
+    threshold = settings.STATS_THRESHOLD
+    sources = {Measure.EXPERTS: expert_members, Measure.NEEDS: need_members}
+    for measure, members_of in sources.items():
+        dimensions = [d.name for d in DIMENSIONS[measure]]
+        cells = (
+            StatsCell(snapshot=snapshot, measure=measure, cell=cell, count=count, key_sum=key_sum)
+            for cell, count, key_sum in stats_cells(members=members_of(), dimensions=dimensions, threshold=threshold)
+        )
+        for batch in batched(cells, batch_size):
+            StatsCell.objects.bulk_create(batch)
+    StatsSnapshot.objects.exclude(pk=snapshot.pk).delete()
+    return snapshot
+
+
+# --- API clients -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_client_create(*, name: str, days: int, daily_cell_quota: int) -> tuple[ApiClient, str]:
+    """A new client and its key; the key is returned this once and only its hash is kept."""
+    client, key = ApiClient.objects.create_key(
+        name=name, expiry_date=timezone.now() + timedelta(days=days), daily_cell_quota=daily_cell_quota
+    )
+    # The primary key holds the key's hash: the trail names the client by its name and public prefix only.
+    audit_record(
+        actor=None,
+        action=AuditAction.API_CLIENT_CREATE,
+        details={"name": name, "prefix": client.prefix, "expires": client.expiry_date.isoformat()},
+    )
+    return client, key
+
+
+@transaction.atomic
+def api_client_revoke(*, client: ApiClient) -> ApiClient:
+    client.revoked = True
+    client.save(update_fields=["revoked"])
+    audit_record(
+        actor=None, action=AuditAction.API_CLIENT_REVOKE, details={"name": client.name, "prefix": client.prefix}
+    )
+    return client
+
+
+@transaction.atomic
+def api_client_cells_charge(
+    *, client: ApiClient, measure: str, cells: Sequence[str], now: datetime | None = None
+) -> bool:
+    """Count the cells a client is about to be answered against its daily quota; False, and nothing counted, past it.
+
+    The day's row is locked first, so that concurrent requests of one client are charged one after the other and
+    together can never exceed the quota.
+    """
+    day, _created = ApiClientDay.objects.select_for_update().get_or_create(
+        client=client, day=timezone.localdate(now or timezone.now())
+    )
+    asked = list(dict.fromkeys(cells))
+    seen = set(
+        ApiClientCell.objects.filter(client_day=day, measure=measure, cell__in=asked).values_list("cell", flat=True)
+    )
+    new = [cell for cell in asked if cell not in seen]
+    if not new:
+        return True
+    if day.cells_used + len(new) > client.daily_cell_quota:
+        return False
+    ApiClientCell.objects.bulk_create([ApiClientCell(client_day=day, measure=measure, cell=cell) for cell in new])
+    ApiClientDay.objects.filter(pk=day.pk).update(cells_used=F("cells_used") + len(new))
+    return True
