@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 
+from portal.admin_site import ReadOnlyAdminMixin
 from stats.models import ApiClient
 from stats.services import api_client_revoke
 
@@ -14,23 +15,19 @@ admin.site.unregister(APIKey)
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # A key is shown once, by the command that creates it; here a client is only seen, or revoked.
     list_display = ["name", "prefix", "created", "expiry_date", "revoked", "daily_cell_quota"]
     list_filter = ["revoked"]
     search_fields = ["name", "prefix"]
-    fields = ["name", "prefix", "created", "expiry_date", "revoked", "daily_cell_quota"]
-    readonly_fields = fields
+    fields = readonly_fields = list_display
     actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # A key is shown once, by the command that creates it, and nowhere else.
-        return False
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_secretariat", False))
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    @admin.action(description=_("Revoke the selected clients' keys"))
+    @admin.action(description=_("Revoke the selected clients' keys"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for client in queryset.filter(revoked=False):
-            api_client_revoke(client=client)
+            api_client_revoke(client=client, by=request.user)
         messages.success(request, _("The keys are revoked."))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from needs.models import Need
@@ -166,12 +167,11 @@ def api_client_create(*, name: str, days: int, daily_cell_quota: int) -> tuple[A
 
 
 @transaction.atomic
-def api_client_revoke(*, client: ApiClient) -> ApiClient:
+def api_client_revoke(*, client: ApiClient, by: User | None) -> ApiClient:
+    """The key stops working at once and for good (the library refuses to un-revoke)."""
     client.revoked = True
     client.save(update_fields=["revoked"])
-    audit_record(
-        actor=None, action=AuditAction.API_CLIENT_REVOKE, details={"name": client.name, "prefix": client.prefix}
-    )
+    audit_record(actor=by, action=AuditAction.API_CLIENT_REVOKE, details={"name": client.name, "prefix": client.prefix})
     return client
 
 

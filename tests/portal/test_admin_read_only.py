@@ -14,10 +14,10 @@ from django.db import models
 from django.forms import MultiWidget
 from django.test import RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
 from roster import services
+from stats.services import api_client_create
 from tests.factories import ExpertFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,6 @@ def _record(model: type[models.Model], cast) -> models.Model:
     """One record of each model, so that the record pages have something to show."""
     made = {
         "auth.Group": lambda: cast.secretariat.groups.get(),
-        "authtoken.TokenProxy": lambda: Token.objects.create(user=cast.owner),
         "axes.AccessAttempt": lambda: AccessAttempt.objects.create(username="x@example.org", failures_since_start=1),
         "axes.AccessLog": lambda: AccessLog.objects.create(username="x@example.org"),
         "axes.AccessFailureLog": lambda: AccessFailureLog.objects.create(username="x@example.org"),
@@ -56,6 +55,7 @@ def _record(model: type[models.Model], cast) -> models.Model:
         "audit.AuditEvent": lambda: AuditEvent.objects.create(actor=cast.secretariat, action="expert.view"),
         "roster.Expert": lambda: ExpertFactory(status="submitted"),
         "needs.Need": lambda: NeedFactory(),
+        "stats.ApiClient": lambda: api_client_create(name="Partner", days=30, daily_cell_quota=100)[0],
     }.get(model._meta.label, lambda: model._default_manager.order_by("pk").first())
     record = made()
     return model._default_manager.get(pk=record.pk)

@@ -119,3 +119,18 @@ def test_no_response_ever_carries_a_name_an_e_mail_an_id_or_a_key(roster, api):
         # Keys of rows are public codes, never record numbers: every digit-only key is an article number.
         for row in response.json().get("rows", []):
             assert not re.fullmatch(r"\d+", row["key"]) or 1 <= int(row["key"]) <= 71
+
+
+def test_the_secretariat_revokes_a_key_from_the_restricted_admin(roster, api, cast):
+    secretariat = cast.client_for("secretariat")
+    page = secretariat.get("/secretariat/stats/apiclient/")
+    assert page.status_code == 200 and "Research partner" in page.content.decode()
+    assert api.key.split(".")[1] not in page.content.decode()
+    client = ApiClient.objects.get()
+    response = secretariat.post(
+        "/secretariat/stats/apiclient/", {"action": "revoke", "_selected_action": [client.pk], "index": "0"}
+    )
+    assert response.status_code == 302
+    assert ApiClient.objects.get().revoked
+    assert AuditEvent.objects.get(action="api_client.revoke").actor == cast.secretariat
+    assert api.get("experts").status_code == 401

@@ -14,5 +14,5 @@ class Command(BaseCommand):
         client = ApiClient.objects.filter(name=options["name"]).first()
         if client is None:
             raise CommandError(f"No client named {options['name']!r}.")
-        api_client_revoke(client=client)
+        api_client_revoke(client=client, by=None)
         self.stdout.write(f"Revoked {client.name!r}.")
