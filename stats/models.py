@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
+from portal import erasure
+
 
 class Measure(models.TextChoices):
     EXPERTS = "experts", _("Experts")
@@ -111,3 +113,8 @@ class ApiClientCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}:{self.cell}"
+
+
+erasure.exempt(StatsCell, reason="public codes and counts of at least the threshold; it names no one")
+erasure.exempt(ApiClient, reason="a REST client (an organisation) and its key's hash, not an expert")
+erasure.exempt(ApiClientCell, reason="public codes of the cells a client was answered on; it names no one")

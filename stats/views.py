@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ParseError
 
+from portal.access import public
 from stats.charts import bar_chart
 from stats.dimensions import DIMENSIONS, stats_query_parse
 from stats.models import Measure
@@ -14,6 +15,7 @@ from stats.selectors import stats_snapshot_latest, stats_table
 PAGE_MEASURES = (Measure.EXPERTS, Measure.NEEDS)
 
 
+@public
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     """One breakdown at a time and no filters: the page publishes only one-dimension cells, whose totals the
