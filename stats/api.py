@@ -57,18 +57,6 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-# Codes of the reference tables are described by their form; the code lists of the models are enumerated.
-_PATTERNS = {
-    "nationality": r"^[A-Z]{3}$",
-    "country": r"^[A-Z]{3}$",
-    "article": r"^[0-9]{1,2}$",
-    "chapter": r"^[IVX]{1,4}$",
-    "language": r"^[a-z]{2}$",
-    "legal_system": r"^[a-z]+$",
-    "assistance_type": r"^[a-z_]+$",
-}
-
-
 def _parameters(measure: str) -> list[OpenApiParameter]:
     dimensions = DIMENSIONS[measure]
     parameters = [
@@ -90,13 +78,12 @@ def _parameters(measure: str) -> list[OpenApiParameter]:
         )
     else:
         for d in dimensions:
-            pattern = _PATTERNS.get(d.name)
             parameters.append(
                 OpenApiParameter(
                     d.name,
                     OpenApiTypes.STR,
-                    enum=None if pattern else [code for code, _label in d.codes()],
-                    pattern=pattern,
+                    enum=None if d.pattern else [code for code, _label in d.codes()],
+                    pattern=d.pattern,
                     description=f"equality filter: {d.description} (at most two filters)",
                 )
             )

@@ -26,6 +26,8 @@ class Dimension:
     label: str | Promise
     description: str
     codes: Callable[[], CodeList]
+    # The form of a reference table's codes, for the schema; a model's own code list is enumerated instead.
+    pattern: str | None = None
 
 
 def _choices(choices: Sequence[tuple[str, str | Promise]]) -> Callable[[], CodeList]:
@@ -70,28 +72,42 @@ REGIONAL_GROUP = Dimension(
     "UN regional group (AFR, APG, EEG, GRULAC, WEOG)",
     _choices(RegionalGroup.choices),
 )
-ARTICLE = Dimension("article", _("UNCAC article"), "UNCAC article number (1-71)", _articles)
-CHAPTER = Dimension("chapter", _("UNCAC chapter"), "UNCAC chapter numeral (I-VIII)", _chapters)
-LANGUAGE = Dimension("language", _("Language"), "ISO 639-1 language code", _languages)
-ASSISTANCE_TYPE = Dimension("assistance_type", _("Type of assistance"), "type of assistance code", _assistance_types)
+ARTICLE = Dimension("article", _("UNCAC article"), "UNCAC article number (1-71)", _articles, r"^[0-9]{1,2}$")
+CHAPTER = Dimension("chapter", _("UNCAC chapter"), "UNCAC chapter numeral (I-VIII)", _chapters, r"^[IVX]{1,4}$")
+LANGUAGE = Dimension("language", _("Language"), "ISO 639-1 language code", _languages, r"^[a-z]{2}$")
+ASSISTANCE_TYPE = Dimension(
+    "assistance_type", _("Type of assistance"), "type of assistance code", _assistance_types, r"^[a-z_]+$"
+)
 
 DIMENSIONS: Mapping[str, tuple[Dimension, ...]] = {
     Measure.EXPERTS: (
         REGIONAL_GROUP,
-        Dimension("nationality", _("Nationality"), "ISO 3166 alpha-3 code of the expert's nationality", _countries),
+        Dimension(
+            "nationality",
+            _("Nationality"),
+            "ISO 3166 alpha-3 code of the expert's nationality",
+            _countries,
+            r"^[A-Z]{3}$",
+        ),
         ARTICLE,
         CHAPTER,
         LANGUAGE,
         Dimension("gender", _("Gender"), "gender code", _choices(Expert.Gender.choices)),
         Dimension("sector", _("Sector"), "sector code", _choices(Expert.Sector.choices)),
         Dimension(
-            "legal_system", _("Legal system"), "legal system component of the nationality's State", _legal_systems
+            "legal_system",
+            _("Legal system"),
+            "legal system component of the nationality's State",
+            _legal_systems,
+            r"^[a-z]+$",
         ),
         ASSISTANCE_TYPE,
     ),
     Measure.NEEDS: (
         REGIONAL_GROUP,
-        Dimension("country", _("Requesting State"), "ISO 3166 alpha-3 code of the requesting State", _countries),
+        Dimension(
+            "country", _("Requesting State"), "ISO 3166 alpha-3 code of the requesting State", _countries, r"^[A-Z]{3}$"
+        ),
         ARTICLE,
         CHAPTER,
         ASSISTANCE_TYPE,
@@ -144,10 +160,8 @@ def _codes(measure: str, name: str) -> frozenset[str]:
     return frozenset(code for code, _label in dimension(measure, name).codes())
 
 
-def stats_query_parse(*, measure: str, params: Mapping[str, Sequence[str]]) -> StatsQuery:
-    """Read a request's parameters under the closed grammar, or raise a 400 with a fixed message."""
-    names = {d.name for d in DIMENSIONS[measure]}
-    allowed = names | {"group_by"} | ({"min_experts"} if measure == Measure.COVERAGE else set())
+def _single_values(params: Mapping[str, Sequence[str]], allowed: set[str]) -> dict[str, str]:
+    """Each parameter once, named in the grammar, with one non-empty value."""
     values: dict[str, str] = {}
     for name, given in params.items():
         if name.endswith("[]"):
@@ -156,13 +170,19 @@ def stats_query_parse(*, measure: str, params: Mapping[str, Sequence[str]]) -> S
             raise ParseError(FORBIDDEN if _PERSONAL_OR_DATE.search(name.lower()) else UNKNOWN)
         if len(given) != 1:
             raise ParseError(REPEATED)
-        value = given[0]
-        if value == "":
+        if given[0] == "":
             raise ParseError(EMPTY)
-        if "," in value:
+        if "," in given[0]:
             raise ParseError(LIST_VALUED)
-        values[name] = value
+        values[name] = given[0]
+    return values
 
+
+def stats_query_parse(*, measure: str, params: Mapping[str, Sequence[str]]) -> StatsQuery:
+    """Read a request's parameters under the closed grammar, or raise a 400 with a fixed message."""
+    names = {d.name for d in DIMENSIONS[measure]}
+    allowed = names | {"group_by"} | ({"min_experts"} if measure == Measure.COVERAGE else set())
+    values = _single_values(params, allowed)
     group_by = values.pop("group_by", None)
     if group_by is not None and group_by not in names:
         raise ParseError(UNKNOWN_CODE)
