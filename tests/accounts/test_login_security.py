@@ -25,7 +25,9 @@ def _without_csrf_token(body: bytes) -> str:
 # --- (a) password links -------------------------------------------------------------------------
 
 
-def test_a_reset_request_answers_alike_and_looks_nothing_up_before_the_answer_is_sent(cast, django_assert_num_queries):
+def test_a_reset_request_answers_alike_and_looks_nothing_up_before_the_answer_is_sent(
+    cast, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     view = resolve(RESET).func
     responses = {}
     for email in (cast.owner.email, "nobody@example.org"):
@@ -43,9 +45,11 @@ def test_a_reset_request_answers_alike_and_looks_nothing_up_before_the_answer_is
     )
     assert known.status_code == 302 and known["Location"] == reverse("password_reset_done")
     # The server closes each response once it is sent: only then is the account looked up and mailed.
-    unknown.close()
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown.close()
     assert mail.outbox == []
-    known.close()
+    with django_capture_on_commit_callbacks(execute=True):
+        known.close()
     assert [message.to for message in mail.outbox] == [[cast.owner.email]]
     assert OneTimeToken.objects.filter(purpose=OneTimeToken.Purpose.PASSWORD_SET, subject_id=cast.owner.pk).exists()
 
@@ -54,18 +58,21 @@ def test_a_mail_failure_after_the_answer_does_not_change_the_answer(cast, client
     def refuse(*args, **kwargs):
         raise OSError("SMTP server unreachable")
 
-    monkeypatch.setattr("django.contrib.auth.forms.PasswordResetForm.send_mail", refuse)
+    monkeypatch.setattr("accounts.forms.InvitationAwarePasswordResetForm.send_mail", refuse)
     response = client.post(RESET, {"email": cast.owner.email})
     assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
     assert "Work after the response failed" in caplog.text
 
 
 @pytest.mark.parametrize("email", ["owner@a.example.org", "nobody@example.org"])
-def test_requests_for_one_address_are_limited_alike_whether_or_not_it_has_an_account(cast, settings, email):
+def test_requests_for_one_address_are_limited_alike_whether_or_not_it_has_an_account(
+    cast, settings, email, django_capture_on_commit_callbacks
+):
     answers = []
-    for attempt in range(settings.PASSWORD_RESET_MAX_PER_EMAIL + 1):
-        # From a new client address each time: the limit follows the e-mail address.
-        answers.append(Client().post(RESET, {"email": email}, REMOTE_ADDR=f"192.0.2.{attempt + 1}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for attempt in range(settings.PASSWORD_RESET_MAX_PER_EMAIL + 1):
+            # From a new client address each time: the limit follows the e-mail address.
+            answers.append(Client().post(RESET, {"email": email}, REMOTE_ADDR=f"192.0.2.{attempt + 1}"))
     assert [answer.status_code for answer in answers[:-1]] == [302] * settings.PASSWORD_RESET_MAX_PER_EMAIL
     refused = answers[-1]
     assert refused.status_code == 429
@@ -73,10 +80,13 @@ def test_requests_for_one_address_are_limited_alike_whether_or_not_it_has_an_acc
     assert len(mail.outbox) == (settings.PASSWORD_RESET_MAX_PER_EMAIL if email == cast.owner.email else 0)
 
 
-def test_the_refusal_is_the_same_page_for_a_known_and_an_unknown_address(cast, settings):
+def test_the_refusal_is_the_same_page_for_a_known_and_an_unknown_address(
+    cast, settings, django_capture_on_commit_callbacks
+):
     settings.PASSWORD_RESET_MAX_PER_EMAIL = 0
-    known = Client().post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="192.0.2.1")
-    unknown = Client().post(RESET, {"email": "nobody@example.org"}, REMOTE_ADDR="192.0.2.2")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = Client().post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="192.0.2.1")
+        unknown = Client().post(RESET, {"email": "nobody@example.org"}, REMOTE_ADDR="192.0.2.2")
     assert known.status_code == unknown.status_code == 429
     assert _without_csrf_token(known.content).replace(cast.owner.email, "X") == _without_csrf_token(
         unknown.content
@@ -84,12 +94,13 @@ def test_the_refusal_is_the_same_page_for_a_known_and_an_unknown_address(cast, s
     assert mail.outbox == []
 
 
-def test_requests_from_one_client_are_limited_whatever_the_address(cast, settings):
+def test_requests_from_one_client_are_limited_whatever_the_address(cast, settings, django_capture_on_commit_callbacks):
     client = Client()
     for attempt in range(settings.PASSWORD_RESET_MAX_PER_CLIENT):
         response = client.post(RESET, {"email": f"person{attempt}@example.org"}, REMOTE_ADDR="192.0.2.50")
         assert response.status_code == 302
-    refused = client.post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="192.0.2.50")
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="192.0.2.50")
     assert refused.status_code == 429 and mail.outbox == []
     assert Client().post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="192.0.2.51").status_code == 302
 
@@ -169,10 +180,11 @@ def test_the_account_limit_is_read_from_settings(cast, settings):
     assert response.status_code == 429
 
 
-def test_setting_a_password_from_a_link_opens_a_locked_account(cast, settings):
+def test_setting_a_password_from_a_link_opens_a_locked_account(cast, settings, django_capture_on_commit_callbacks):
     _fail_from_many_addresses(cast.owner.email, settings.LOGIN_ACCOUNT_FAILURE_LIMIT)
     client = Client()
-    client.post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="198.51.100.7")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"email": cast.owner.email}, REMOTE_ADDR="198.51.100.7")
     path = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
     form_page = client.get(path, follow=True).redirect_chain[-1][0]
     new = "a brand new password 2026"

@@ -113,3 +113,14 @@ def test_the_invitation_page_takes_the_language_the_invitation_is_written_in(cas
     assert User.objects.get(email="new@example.org").language == "es"
     assert mail.outbox[-1].to == ["new@example.org"]
     assert mail.outbox[-1].subject == "Su cuenta en la lista de expertos de la Convención contra la Corrupción"
+
+
+@pytest.mark.django_db
+def test_a_password_link_is_written_in_the_account_holders_language(cast, client, django_capture_on_commit_callbacks):
+    cast.owner.language = "fr"
+    cast.owner.save(update_fields=["language"])
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": cast.owner.email}, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == [cast.owner.email]
+    assert "Pour choisir un nouveau mot de passe" in mail.outbox[-1].body
