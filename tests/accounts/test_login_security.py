@@ -6,6 +6,8 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
@@ -25,8 +27,17 @@ def _without_csrf_token(body: bytes) -> str:
 # --- (a) password links -------------------------------------------------------------------------
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Closing a response ends the request, which closes the database connection; the test's own
+    transaction must outlive that, so it is kept open, as Django's test client does."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
+
+
 def test_a_reset_request_answers_alike_and_looks_nothing_up_before_the_answer_is_sent(
-    cast, django_assert_num_queries, django_capture_on_commit_callbacks
+    cast, django_assert_num_queries, django_capture_on_commit_callbacks, keep_test_connection
 ):
     view = resolve(RESET).func
     responses = {}
