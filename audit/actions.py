@@ -30,6 +30,8 @@ class AuditAction(StrEnum):
     NEED_UPDATE = "need.update"
     NEED_STATUS = "need.status"
     NEED_IMPORT = "need.import"
+    NEED_RANK = "need.rank"
+    MATCHING_POLICY_CHANGE = "matching.policy_change"
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret

@@ -50,6 +50,9 @@ class NeedForm(forms.ModelForm):
         # Setting min_value after the field is built adds no validator; a 0 reached the database constraint.
         self.fields["review_cycle"].validators.append(MinValueValidator(1))
         self.fields["review_cycle"].widget.attrs["min"] = 1
+        # A client that does not send the level (one written before it existed) keeps the stored one, or the default.
+        self.fields["min_language_level"].required = False
+        self.fields["min_language_level"].empty_value = None
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -76,6 +79,8 @@ class NeedForm(forms.ModelForm):
         data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         data["articles"] = list(data["articles"])
         data["working_languages"] = list(data["working_languages"])
+        if data.get("min_language_level") is None:
+            data.pop("min_language_level", None)
         return data
 
     def article_groups(self) -> list[tuple[str, list[Any]]]:

@@ -19,13 +19,14 @@ from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from needs.services import NEED_FIELDS, NEED_RELATIONS, need_changes_apply, need_relations_check
 from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number, yes_no
-from reference.models import Article, AssistanceType, Country, Language
+from reference.models import Article, AssistanceType, Country, Language, LanguageLevel
 
 # The file's name for each of the need's fields, where it differs from the field's.
 COLUMN_OF_FIELD = {"requesting_state": "country", "working_languages": "languages"}
 FILE_COLUMNS = tuple(COLUMN_OF_FIELD.get(name, name) for name in NEED_FIELDS)
 # Left out of a file, these keep what is stored (or the model's default for a new need).
-OPTIONAL_COLUMNS = ("remote", "on_site", "desired_from", "desired_until")
+OPTIONAL_COLUMNS = ("remote", "on_site", "desired_from", "desired_until", "min_language_level")
+LANGUAGE_LEVELS = {label.upper(): value for value, label in LanguageLevel.choices if value != LanguageLevel.NATIVE}
 COLUMNS = tuple(column for column in FILE_COLUMNS if column not in OPTIONAL_COLUMNS)
 MAX_ROWS = 20_000
 EXTERNAL_ID_MAX = Need._meta.get_field("external_id").max_length
@@ -46,6 +47,8 @@ def need_file_cells(need: Need) -> list[object]:
             cells.append(";".join(str(item.pk) for item in getattr(need, name).all()))
         else:
             value = getattr(need, Need._meta.get_field(name).attname)
+            if name == "min_language_level":
+                value = LanguageLevel(value).label
             cells.append(int(value) if isinstance(value, bool) else value)
     return cells
 
@@ -202,6 +205,14 @@ def _check_optional(row: Mapping[str, str], values: dict[str, Any], *, error: _R
     for column in ("desired_from", "desired_until"):
         if column in row:
             values[column] = _check_day(row[column], column=column, error=error)
+    level = row.get("min_language_level", "").upper()
+    if level and level not in LANGUAGE_LEVELS:
+        error(
+            "min_language_level",
+            _("%(value)r is not one of %(levels)s") % {"value": level, "levels": ", ".join(LANGUAGE_LEVELS)},
+        )
+    elif level:
+        values["min_language_level"] = LANGUAGE_LEVELS[level]
 
 
 def _check_day(text: str, *, column: str, error: _Report) -> date | None:
@@ -322,6 +333,7 @@ CONSTRAINT_FIELDS = (
     "on_site",
     "desired_from",
     "desired_until",
+    "min_language_level",
     "version",
 )
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import erasure
-from reference.models import Article, AssistanceType, Country, Language
+from reference.models import Article, AssistanceType, Country, Language, LanguageLevel
 
 # Kept as a module attribute so that services can write one history row per change, with the
 # articles and working languages as they stand after the change, instead of one row per m2m call.
@@ -46,6 +46,12 @@ class Need(models.Model):
         AssistanceType, verbose_name=_("type of assistance"), on_delete=models.PROTECT, related_name="needs"
     )
     working_languages = models.ManyToManyField(Language, verbose_name=_("working languages"), related_name="needs")
+    min_language_level = models.PositiveSmallIntegerField(
+        _("minimum level in a working language"),
+        choices=LanguageLevel.choices,
+        default=LanguageLevel.B2,
+        help_text=_("An expert must master one of the working languages at least at this level (CEFR)."),
+    )
     priority = models.CharField(_("priority"), max_length=6, choices=Priority.choices, default=Priority.MEDIUM)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -97,6 +103,10 @@ class Need(models.Model):
                 name="need_status_valid",
             ),
             models.CheckConstraint(condition=models.Q(review_cycle__gte=1), name="need_review_cycle_positive"),
+            models.CheckConstraint(
+                condition=models.Q(min_language_level__gte=1, min_language_level__lte=7),
+                name="need_min_language_level_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(remote=True) | models.Q(on_site=True),
                 name="need_some_modality",

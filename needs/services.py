@@ -14,7 +14,7 @@ from audit.services import audit_record
 from needs.models import NEED_HISTORY, Need
 from portal.history import one_history_row
 from portal.locking import locked_at_version
-from reference.models import Article, AssistanceType, Country, Language
+from reference.models import Article, AssistanceType, Country, Language, LanguageLevel
 
 Status = Need.Status
 
@@ -47,6 +47,7 @@ NEED_FIELDS = (
     "on_site",
     "desired_from",
     "desired_until",
+    "min_language_level",
 )
 NEED_RELATIONS = ("articles", "working_languages")
 
@@ -124,6 +125,7 @@ def need_create(
     on_site: bool = True,
     desired_from: date | None = None,
     desired_until: date | None = None,
+    min_language_level: int = LanguageLevel.B2,
     external_id: str | None = None,
 ) -> Need:
     """Record a need; a focal point records only for its own State (by=None is the command line)."""
@@ -144,6 +146,7 @@ def need_create(
         on_site=on_site,
         desired_from=desired_from,
         desired_until=desired_until,
+        min_language_level=min_language_level,
         external_id=external_id or None,
     )
     need.full_clean()

@@ -120,6 +120,18 @@ class Language(models.Model):
         return str(self.name)
 
 
+class LanguageLevel(models.IntegerChoices):
+    """The CEFR scale, and native, shared by an expert's languages and a need's minimum level."""
+
+    A1 = 1, "A1"
+    A2 = 2, "A2"
+    B1 = 3, "B1"
+    B2 = 4, "B2"
+    C1 = 5, "C1"
+    C2 = 6, "C2"
+    NATIVE = 7, _("Native")
+
+
 class AssistanceType(models.Model):
     code = models.CharField(max_length=32, primary_key=True)
     name = models.CharField(_("name"), max_length=120)

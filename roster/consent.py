@@ -20,6 +20,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.mail import mail_send
 from roster.models import Expert
+from roster.roster_version import roster_version_bump
 
 CONSENT_TEXT_VERSION = "2026-1"
 LINK_MAX_AGE = timedelta(days=30)
@@ -89,6 +90,7 @@ def expert_consent_give(*, expert: Expert, now: datetime | None = None) -> Exper
     expert.consent_text_version = CONSENT_TEXT_VERSION
     expert.last_confirmed_at = now
     expert.save(update_fields=["consent_given_at", "consent_text_version", "last_confirmed_at", "updated_at"])
+    roster_version_bump()
     audit_record(
         actor=None,
         action=AuditAction.EXPERT_CONSENT_GIVE,
@@ -105,6 +107,7 @@ def expert_consent_refuse(*, expert: Expert) -> Expert:
     expert.consent_given_at = None
     expert.consent_text_version = ""
     expert.save(update_fields=["consent_given_at", "consent_text_version", "updated_at"])
+    roster_version_bump()
     audit_record(
         actor=None,
         action=AuditAction.EXPERT_CONSENT_REFUSE,

@@ -41,12 +41,13 @@ class ExpertForm(forms.Form):
         super().__init__(*args, **kwargs)
         profile_fields = fields_for_model(
             Expert,
-            fields=[*PROFILE_FIELDS, "assistance_types", "countries_worked_in"],
+            fields=[*PROFILE_FIELDS, "assistance_types", "countries_worked_in", "declared_conflict_states"],
             widgets={
                 "available_from": forms.DateInput(attrs={"type": "date"}),
                 "available_until": forms.DateInput(attrs={"type": "date"}),
                 "assistance_types": forms.CheckboxSelectMultiple,
                 "countries_worked_in": forms.SelectMultiple(attrs={"size": 8}),
+                "declared_conflict_states": forms.SelectMultiple(attrs={"size": 8}),
                 "summary": forms.Textarea(attrs={"rows": 5}),
             },
         )
@@ -57,6 +58,10 @@ class ExpertForm(forms.Form):
             )
         self.fields.update(profile_fields)
         self.fields["countries_worked_in"].help_text = _("Hold Ctrl (or Cmd) to choose several.")
+        self.fields["declared_conflict_states"].help_text = _(
+            "States for which the expert should not be proposed (a current or recent tie, an interest). "
+            "Hold Ctrl (or Cmd) to choose several."
+        )
         self.fields["cv"] = CvField(
             label=_("CV (PDF, DOCX or ODT, at most 5 MB)"),
             required=False,
@@ -242,6 +247,7 @@ class CvTemplate:
             education=[_without_delete(f.cleaned_data) for f in self.education.kept_forms()],
             assistance_type_ids=[t.pk for t in data["assistance_types"]],
             countries_worked_in_ids=[c.pk for c in data["countries_worked_in"]],
+            declared_conflict_state_ids=[c.pk for c in data["declared_conflict_states"]],
         )
 
 
@@ -254,6 +260,7 @@ def _profile_initial(expert: Expert) -> dict[str, Any]:
     initial["nationality"] = expert.nationality_id
     initial["assistance_types"] = [t.pk for t in expert.assistance_types.all()]
     initial["countries_worked_in"] = [c.pk for c in expert.countries_worked_in.all()]
+    initial["declared_conflict_states"] = [c.pk for c in expert.declared_conflict_states.all()]
     initial["version"] = expert.version
     return initial
 

@@ -36,6 +36,7 @@ from reference.models import Article, AssistanceType, Country, Language
 from roster.duplicates import expert_name_key
 from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
+from roster.roster_version import roster_version_bump
 from roster.services import ArticleExpertise, LanguageSkill, expert_parts_check
 
 COLUMNS = (
@@ -61,6 +62,8 @@ COLUMNS = (
     "on_site",
     "consent_date",
 )
+# Columns a file may leave out; it then imports as before they existed (what is stored stays as it is).
+OPTIONAL_COLUMNS = ("conflict_states",)
 IMPORTED_CONSENT_VERSION = "external"
 MAX_ROWS = 50_000
 LEVELS = {label.upper(): value for value, label in LanguageLevel.choices if value != LanguageLevel.NATIVE}
@@ -124,6 +127,8 @@ class PlannedExpert:
     articles: dict[int, int]
     assistance_types: list[str]
     consent_date: date | None
+    # None when the file has no conflict_states column: the declared conflicts are then left as they are.
+    conflict_states: list[str] | None = None
     existing: Expert | None = None
     action: str = "create"
 
@@ -302,6 +307,19 @@ class _RowChecker:
                 codes.append(code)
         return codes
 
+    def conflict_states(self) -> list[str] | None:
+        if "conflict_states" not in self.row:
+            return None
+        codes: list[str] = []
+        for code in (piece.strip().upper() for piece in self.row["conflict_states"].split(";")):
+            if not code:
+                continue
+            if code not in self.reference.countries:
+                self.fail("conflict_states", _("'%(value)s' is not an ISO 3166 alpha-3 country code") % {"value": code})
+            elif code not in codes:
+                codes.append(code)
+        return codes
+
     def email(self) -> str:
         value = self.text("email", required=True, max_length=_max_length("email"))
         if value:
@@ -354,6 +372,7 @@ class _RowChecker:
             articles=self.articles(),
             assistance_types=self.assistance_types(),
             consent_date=consent_date,
+            conflict_states=self.conflict_states(),
         )
 
 
@@ -418,7 +437,10 @@ def expert_import(
         raise ValueError("Give either rows or file.")
     if file is not None:
         numbered, result.errors = csv_table_read(
-            file if isinstance(file, bytes | str) else file.read(), columns=COLUMNS, max_rows=MAX_ROWS
+            file if isinstance(file, bytes | str) else file.read(),
+            columns=COLUMNS,
+            optional=OPTIONAL_COLUMNS,
+            max_rows=MAX_ROWS,
         )
     else:
         numbered = list(enumerate(rows or [], start=2))
@@ -431,7 +453,7 @@ def expert_import(
         expert.external_id: expert
         for expert in Expert.objects.select_for_update()
         .filter(external_id__in=list(seen_ids))
-        .prefetch_related("languages", "expertise", "assistance_types")
+        .prefetch_related("languages", "expertise", "assistance_types", "declared_conflict_states")
     }
     for plan in result.planned:
         current = existing.get(plan.external_id)
@@ -504,6 +526,10 @@ def _changes(plan: PlannedExpert, own_state: str | None) -> bool:
     if {item.article_id: item.level for item in expert.expertise.all()} != plan.articles:
         return True
     if {item.code for item in expert.assistance_types.all()} != set(plan.assistance_types):
+        return True
+    if plan.conflict_states is not None and {item.iso3 for item in expert.declared_conflict_states.all()} != set(
+        plan.conflict_states
+    ):
         return True
     if plan.consent_date and expert.consent_given_at is None:
         return True
@@ -611,8 +637,20 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
         ],
         batch_size=1000,
     )
+    with_conflicts = [plan for plan in written if plan.conflict_states is not None]
+    conflicts = Expert.declared_conflict_states.through
+    conflicts.objects.filter(expert_id__in=[plan.existing.pk for plan in with_conflicts]).delete()
+    conflicts.objects.bulk_create(
+        [
+            conflicts(expert_id=plan.existing.pk, country_id=code)
+            for plan in with_conflicts
+            for code in plan.conflict_states or ()
+        ],
+        batch_size=1000,
+    )
     expert_history_bulk_create(to_create, by=by, update=False)
     expert_history_bulk_create(to_update, by=by, update=True)
+    roster_version_bump()
 
 
 # --- possible duplicates ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal import erasure
-from reference.models import Article, AssistanceType, Country, Language
+from reference.models import Article, AssistanceType, Country, Language, LanguageLevel
 
 
 def private_storage():
@@ -171,16 +171,6 @@ class Expert(models.Model):
         return ranked[0] if ranked else settings.LANGUAGE_CODE
 
 
-class LanguageLevel(models.IntegerChoices):
-    A1 = 1, "A1"
-    A2 = 2, "A2"
-    B1 = 3, "B1"
-    B2 = 4, "B2"
-    C1 = 5, "C1"
-    C2 = 6, "C2"
-    NATIVE = 7, _("Native")
-
-
 class ExpertLanguage(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="languages")
     language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
@@ -307,3 +297,19 @@ erasure.register(
 # Every past post and degree goes, with its history: without the person they are worth nothing.
 erasure.register(Employment, subject="expert", delete=True)
 erasure.register(Education, subject="expert", delete=True)
+
+
+class RosterVersion(models.Model):
+    """One row counting every change to the roster, bumped in the transaction of the change.
+
+    Matching keeps the roster as arrays in each process; before ranking, a process compares the number it built
+    them from with this one, so that no app server or worker ranks on a roster another one has since changed.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="roster_version_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.value)

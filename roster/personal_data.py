@@ -22,6 +22,7 @@ from roster.models import (
     ExpertArticle,
     ExpertLanguage,
 )
+from roster.roster_version import roster_version_bump
 
 # Everything the Expert row holds that is the person's own, in a stable order; cell_key and name_key are
 # internal (the first must never leave the server, the second is only a folding of the name).
@@ -167,6 +168,7 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
     expert.version += 1
     with one_history_row(expert, records=EXPERT_HISTORY, by=by, history_type="~"):
         expert.save()
+    roster_version_bump()
     events = AuditEvent.objects.filter(target_type=expert._meta.label_lower, target_id=str(expert.pk))
     # Free text written about the person (a withdrawal reason, the secretariat's messages) goes as well; who did
     # what and when stays, so the trail still accounts for every decision.

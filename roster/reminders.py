@@ -16,6 +16,7 @@ from audit.services import audit_record
 from portal.mail import mail_send
 from roster.consent import confirmation_request
 from roster.models import Expert
+from roster.roster_version import roster_version_bump
 from roster.selectors import expert_stale
 
 
@@ -64,6 +65,7 @@ def expert_update_reminders_send(*, now: datetime | None = None, dry_run: bool =
             expert.status = Expert.Status.INACTIVE
             expert.version += 1
             expert.save(update_fields=["status", "version", "updated_at"])
+            roster_version_bump()
             audit_record(
                 actor=None,
                 action=AuditAction.EXPERT_DEACTIVATE_STALE,

@@ -52,6 +52,7 @@ def expert_get(*, user: User, pk: int) -> Expert:
         "education",
         "assistance_types",
         "countries_worked_in",
+        "declared_conflict_states",
     )
     return get_object_or_404(qs, pk=pk)
 

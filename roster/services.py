@@ -35,6 +35,7 @@ from roster.models import (
     ExpertArticle,
     ExpertLanguage,
 )
+from roster.roster_version import roster_version_bump
 from roster.selectors import expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
 
@@ -89,6 +90,7 @@ class ExpertProfile:
     education: Sequence[Mapping[str, Any]] = ()
     assistance_type_ids: Sequence[str] = ()
     countries_worked_in_ids: Sequence[str] = ()
+    declared_conflict_state_ids: Sequence[str] = ()
 
 
 def _ensure_may_manage(*, expert: Expert, user: User) -> None:
@@ -125,6 +127,7 @@ def _save_transition(*, expert: Expert, by: User, fields: list[str]) -> None:
     expert.version += 1
     expert._history_user = by
     expert.save(update_fields=[*fields, "version", "updated_at"])
+    roster_version_bump()
 
 
 def expert_parts_check(*, languages: Sequence[LanguageSkill], expertise: Sequence[ArticleExpertise]) -> None:
@@ -203,6 +206,7 @@ def _replace_children(*, expert: Expert, profile: ExpertProfile, by: User) -> No
     parts_write(Education, schools, fields=EDUCATION_FIELDS, by=by)
     expert.assistance_types.set(profile.assistance_type_ids)
     expert.countries_worked_in.set(profile.countries_worked_in_ids)
+    expert.declared_conflict_states.set(profile.declared_conflict_state_ids)
 
 
 def _store_cv(*, expert: Expert, cv: UploadedFile, kind: CvKind) -> None:
@@ -243,6 +247,7 @@ def expert_nominate(
         _replace_children(expert=expert, profile=profile, by=by)
         if kind is not None:
             _store_cv(expert=expert, cv=cv, kind=kind)
+    roster_version_bump()
     audit_record(
         actor=by,
         action=AuditAction.EXPERT_NOMINATE,
@@ -280,6 +285,7 @@ def expert_update(
         _replace_children(expert=current, profile=profile, by=by)
         if kind is not None:
             _store_cv(expert=current, cv=cv, kind=kind)
+    roster_version_bump()
     audit_record(
         actor=by,
         action=AuditAction.EXPERT_UPDATE,

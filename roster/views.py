@@ -176,8 +176,8 @@ def _render_conflict(request: HttpRequest, *, expert: Expert, sent: CvTemplate, 
     return _render_form(request, template, expert=expert, status=409, conflict=True)
 
 
-# The profile's many-to-many fields that the form edits (declared conflicts are not on the form).
-MERGED_M2M_FIELDS = ("assistance_types", "countries_worked_in")
+# The profile's many-to-many fields that the form edits.
+MERGED_M2M_FIELDS = ("assistance_types", "countries_worked_in", "declared_conflict_states")
 
 
 @focal_point_or_secretariat_required

@@ -77,6 +77,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_roster_arrays():
+    """Each test's database starts again at the same roster version, so arrays built for an earlier test must not
+    be taken for this one's."""
+    from matching.services import ROSTER_CACHE
+
+    ROSTER_CACHE.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """A request in another language leaves it active in the thread; each test starts in English."""
     from django.utils import translation

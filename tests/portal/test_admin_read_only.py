@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from matching.services import rank_need
 from roster import services
 from stats.services import api_client_create
 from tests.factories import ExpertFactory, NeedFactory
@@ -30,6 +31,8 @@ SECRETARIAT_WRITES = {
     "needs_need_import": "a dry run of the uploaded file, then its preview",
     "needs_need_import_confirm": "the previewed file, through need_import",
     "reference_country_change": "a State's UNCAC status and its date, through country_status_update",
+    "matching_matchingpolicy_add": "a new matching policy, through matching_policy_save",
+    "matching_matchingpolicy_change": "a policy's parameters, through matching_policy_save",
 }
 # The list answers a post with its actions; an action that writes goes through a service (or there is none).
 WRITES_NOTHING = {"changelist", None}
@@ -56,6 +59,7 @@ def _record(model: type[models.Model], cast) -> models.Model:
         "roster.Expert": lambda: ExpertFactory(status="submitted"),
         "needs.Need": lambda: NeedFactory(),
         "stats.ApiClient": lambda: api_client_create(name="Partner", days=30, daily_cell_quota=100)[0],
+        "matching.RankingSnapshot": lambda: rank_need(need=NeedFactory()),
     }.get(model._meta.label, lambda: model._default_manager.order_by("pk").first())
     record = made()
     return model._default_manager.get(pk=record.pk)

@@ -11,7 +11,8 @@ class Command(BaseCommand):
         + ",".join(COLUMNS)
         + " and optionally "
         + ",".join(OPTIONAL_COLUMNS)
-        + " (true/false; YYYY-MM-DD), which a re-import leaves alone when left out. All or nothing: any error "
+        + " (true/false; YYYY-MM-DD; min_language_level A1 to C2, B2 for a new need), which a re-import leaves "
+        "alone when left out. All or nothing: any error "
         "is reported as 'row N, column: message' and nothing is written."
     )
 

@@ -8,6 +8,8 @@ class Command(BaseCommand):
     help = (
         "Import experts from a CSV file (UTF-8, header row). Columns, in any order: "
         + ",".join(COLUMNS)
+        + "; optionally conflict_states, ISO alpha-3 codes separated by ';' (States with a declared conflict of "
+        "interest; without the column the declared conflicts stay as they are)"
         + ". languages like en:C2;fr:B2;es:N (N = native); articles like 46:3;48:2 (level 1 knowledgeable, "
         "2 experienced, 3 expert); assistance_types codes separated by ';'; dates YYYY-MM-DD; countries ISO "
         "alpha-3; booleans true/false/1/0/yes/no (empty remote/on_site = true). All or nothing: every row is "
