@@ -175,27 +175,28 @@ def api_client_revoke(*, client: ApiClient, by: User | None) -> ApiClient:
     return client
 
 
-@transaction.atomic
 def api_client_cells_charge(
     *, client: ApiClient, measure: str, cells: Sequence[str], now: datetime | None = None
 ) -> bool:
     """Count the cells a client is about to be answered against its daily quota; False, and nothing counted, past it.
 
-    The day's row is locked first, so that concurrent requests of one client are charged one after the other and
-    together can never exceed the quota.
+    Cells already answered today cost nothing and are recognised without a lock (a recorded cell is never
+    removed that day). Otherwise the day's row is locked first, so that concurrent requests of one client are
+    charged one after the other and together can never exceed the quota.
     """
-    day, _created = ApiClientDay.objects.select_for_update().get_or_create(
-        client=client, day=timezone.localdate(now or timezone.now())
-    )
+    day = timezone.localdate(now or timezone.now())
     asked = list(dict.fromkeys(cells))
-    seen = set(
-        ApiClientCell.objects.filter(client_day=day, measure=measure, cell__in=asked).values_list("cell", flat=True)
-    )
-    new = [cell for cell in asked if cell not in seen]
-    if not new:
+    answered = ApiClientCell.objects.filter(client_day__client=client, client_day__day=day, measure=measure)
+    if answered.filter(cell__in=asked).count() == len(asked):
         return True
-    if day.cells_used + len(new) > client.daily_cell_quota:
-        return False
-    ApiClientCell.objects.bulk_create([ApiClientCell(client_day=day, measure=measure, cell=cell) for cell in new])
-    ApiClientDay.objects.filter(pk=day.pk).update(cells_used=F("cells_used") + len(new))
+    with transaction.atomic():
+        client_day, _created = ApiClientDay.objects.select_for_update().get_or_create(client=client, day=day)
+        seen = set(answered.filter(cell__in=asked).values_list("cell", flat=True))
+        new = [cell for cell in asked if cell not in seen]
+        if client_day.cells_used + len(new) > client.daily_cell_quota:
+            return False
+        ApiClientCell.objects.bulk_create(
+            [ApiClientCell(client_day=client_day, measure=measure, cell=cell) for cell in new]
+        )
+        ApiClientDay.objects.filter(pk=client_day.pk).update(cells_used=F("cells_used") + len(new))
     return True
