@@ -1,5 +1,6 @@
 """Every model that may hold personal data declares what erasure does to it, or why it holds none."""
 
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ FREE_TEXT = (models.CharField, models.TextField, models.FileField, models.JSONFi
 
 def _project_models() -> list[type[models.Model]]:
     """The project's own models, without the history tables (they follow their model) and m2m through tables."""
-    project = [config for config in apps.get_app_configs() if Path(config.path).is_relative_to(settings.BASE_DIR)]
+    # A virtual environment may live inside the checkout (make's .venv): installed packages are not the project's.
+    installed = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+    project = [
+        config
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(Path(settings.BASE_DIR).resolve())
+        and not any(Path(config.path).resolve().is_relative_to(root) for root in installed)
+    ]
     return [
         model
         for config in project
