@@ -131,3 +131,6 @@ ExpertStatsView = _documented(
     Measure.EXPERTS, "Active, consenting experts (distinct persons), under disclosure control"
 )
 NeedStatsView = _documented(Measure.NEEDS, "Technical assistance needs, under disclosure control")
+CoverageStatsView = _documented(
+    Measure.COVERAGE, "Open needs with at least min_experts qualified experts, under disclosure control"
+)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
+from matching.services import need_coverage
 from needs.models import Need
 from reference.models import Article, Country
 from roster.models import Expert, ExpertArticle, ExpertLanguage
-from stats.dimensions import DIMENSIONS, MAX_FILTERS, cell_name
+from stats.dimensions import COVERAGE_MIN_EXPERTS, DIMENSIONS, MAX_FILTERS, cell_name
 from stats.models import ApiClient, ApiClientCell, ApiClientDay, Measure, NeedCellKey, StatsCell, StatsSnapshot
 
 # A published cell is one group-by code under at most MAX_FILTERS filters: cells of more dimensions are never asked.
@@ -109,6 +110,23 @@ def need_members() -> list[Member]:
     return members
 
 
+def coverage_members() -> list[Member]:
+    """Open needs, each with the numbers of qualified experts it reaches, as matching defines qualified."""
+    keys = need_keys()
+    chapter_of = dict(Article.objects.values_list("number", "chapter_id"))
+    members = []
+    for item in need_coverage(explain=False):
+        codes = {
+            "min_experts": {n for n in COVERAGE_MIN_EXPERTS if item.qualified >= int(n)},
+            "chapter": {chapter_of[a] for a in item.articles},
+            "article": {str(a) for a in item.articles},
+            "regional_group": {item.regional_group} if item.regional_group else set(),
+            "language": set(item.languages),
+        }
+        members.append(Member(key=keys[item.need_id], codes={d: frozenset(c) for d, c in codes.items()}))
+    return members
+
+
 def stats_cells(
     *, members: Sequence[Member], dimensions: Sequence[str], threshold: int
 ) -> Iterator[tuple[str, int, int]]:
@@ -135,9 +153,10 @@ def stats_refresh(*, batch_size: int = 5000) -> StatsSnapshot:
     """Count every measure afresh into a new snapshot and drop the older ones, in one transaction."""
     snapshot = StatsSnapshot.objects.create()
     threshold = settings.STATS_THRESHOLD
-    sources = {Measure.EXPERTS: expert_members, Measure.NEEDS: need_members}
+    sources = {Measure.EXPERTS: expert_members, Measure.NEEDS: need_members, Measure.COVERAGE: coverage_members}
     for measure, members_of in sources.items():
-        dimensions = [d.name for d in DIMENSIONS[measure]]
+        # The number of qualified experts is part of every coverage cell, as a filter always present.
+        dimensions = [d.name for d in DIMENSIONS[measure]] + (["min_experts"] if measure == Measure.COVERAGE else [])
         cells = (
             StatsCell(snapshot=snapshot, measure=measure, cell=cell, count=count, key_sum=key_sum)
             for cell, count, key_sum in stats_cells(members=members_of(), dimensions=dimensions, threshold=threshold)

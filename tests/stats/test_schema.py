@@ -20,7 +20,7 @@ def test_the_schema_is_served_to_anyone_and_names_the_endpoints(client):
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
-    assert {"/api/v1/stats/experts/", "/api/v1/stats/needs/"} <= set(schema["paths"])
+    assert {"/api/v1/stats/experts/", "/api/v1/stats/needs/", "/api/v1/stats/coverage/"} <= set(schema["paths"])
     experts = schema["paths"]["/api/v1/stats/experts/"]["get"]
     assert {p["name"] for p in experts["parameters"]} == {
         "group_by",
