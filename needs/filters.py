@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter, FilterSet, ModelChoiceFilter
+from django_filters import ChoiceFilter, ModelChoiceFilter
 
 from accounts.models import User
 from needs.models import Need
+from portal.filters import StrictFilterSet
 from reference.models import Article, AssistanceType, Chapter, Country, Language, RegionalGroup
 
 # Relations through the m2m tables are filtered with IN (subquery) rather than joins, so that a
@@ -15,7 +16,7 @@ LanguageLink = Need.working_languages.through
 ANY = _("Any")
 
 
-class NeedFilter(FilterSet):
+class NeedFilter(StrictFilterSet):
     state = ModelChoiceFilter(
         label=_("State"),
         field_name="requesting_state",

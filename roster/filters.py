@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import StrictFilterSet
 from reference.models import Article, Chapter, Country, Language
 from roster.duplicates import expert_name_key
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
@@ -33,7 +34,7 @@ class ArticleNumbersFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = ArticleNumbersField
 
 
-class ExpertFilter(django_filters.FilterSet):
+class ExpertFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Expert.Status.choices)
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Expert.Sector.choices)

@@ -73,3 +73,23 @@ def test_an_admin_list_never_fails_on_a_number_no_column_can_hold(cast, url, que
         assert response.status_code == 400 or (response.status_code == 302 and response.url.endswith("?e=1"))
     else:
         assert response.status_code in (200, 400)
+
+
+def test_a_filter_that_cannot_be_applied_empties_the_roster_list_instead_of_widening_it(cast):
+    ExpertArticleFactory(expert=ExpertFactory(nominating_state=country("KEN")), article_id=46)
+    client = _client(cast, "secretariat")
+    assert client.get(reverse("roster:expert_list")).context["page"].paginator.count == 1
+    refused = client.get(reverse("roster:expert_list"), {"articles": HUGE})
+    assert refused.context["filter_form"].errors
+    assert refused.context["page"].paginator.count == 0
+
+
+def test_a_filter_that_cannot_be_applied_empties_the_needs_list_and_export_instead_of_widening_them(cast):
+    need = NeedFactory(requesting_state=country("KEN"))
+    client = _client(cast, "secretariat")
+    assert client.get(reverse("needs:need_list")).context["page"].paginator.count == 1
+    refused = client.get(reverse("needs:need_list"), {"article": HUGE})
+    assert refused.context["filter_form"].errors
+    assert refused.context["page"].paginator.count == 0
+    export = b"".join(client.get(reverse("needs:need_export"), {"article": HUGE}).streaming_content).decode()
+    assert need.title not in export
