@@ -24,6 +24,7 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --experts $(DEMO_EXPERTS) --needs $(DEMO_NEEDS) --seed $(DEMO_SEED)
+	DEBUG=1 $(PY) manage.py refresh_stats
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
