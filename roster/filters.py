@@ -17,6 +17,18 @@ from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 ARTICLE_NUMBER_MAX_DIGITS = 4
 
 
+def expert_name_match(term: str) -> Q:
+    """One word of a name search: part of the given or family name, ignoring case and accents ("jose" finds "José").
+
+    The folded key holds both names, so one LIKE on it replaces three ORed UPPER(...) LIKE scans and is served by
+    the trigram index on PostgreSQL. A word that folds to nothing (another script, punctuation) is compared as typed.
+    """
+    folded = expert_name_key(given_name=term, family_name="")
+    if folded:
+        return Q(name_key__contains=folded)
+    return Q(given_name__icontains=term) | Q(family_name__icontains=term)
+
+
 class ArticleNumbersField(forms.ModelMultipleChoiceField):
     """Article numbers are checked as numbers before the database is asked which exist: SQLite cannot
     even compare a number past 64 bits, and a superscript or Arabic-Indic digit would reach int()."""
@@ -74,13 +86,9 @@ class ExpertFilter(StrictFilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset: QuerySet[Expert], name: str, value: str) -> QuerySet[Expert]:
-        # Each word must match the given or family name; the folded key also finds "Jose" for "José".
+        # Each word must match the given or family name.
         for term in value.split()[:5]:
-            folded = expert_name_key(given_name=term, family_name="")
-            match = Q(given_name__icontains=term) | Q(family_name__icontains=term)
-            if folded:
-                match |= Q(name_key__contains=folded)
-            queryset = queryset.filter(match)
+            queryset = queryset.filter(expert_name_match(term))
         return queryset
 
     def filter_chapter(self, queryset: QuerySet[Expert], name: str, value: Chapter) -> QuerySet[Expert]:

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,6 +143,11 @@ class Expert(models.Model):
             models.Index(fields=["nominating_state", "status"]),
             models.Index(fields=["nominating_state", "family_name", "given_name"]),
             models.Index(fields=["nationality", "name_key"]),
+            # The secretariat's list reads the whole roster in this order, a page at a time.
+            models.Index(fields=["family_name", "given_name", "id"], name="expert_list_order"),
+            # The duplicate check and the admin search compare e-mail addresses case-insensitively
+            # (UPPER(email) = UPPER(...)); name search's trigram index on PostgreSQL is in migration 0004.
+            models.Index(Upper("email"), name="expert_email_folded"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(years_experience__lte=70), name="expert_years_plausible"),

@@ -170,3 +170,26 @@ def test_a_decision_naming_no_version_is_refused(cast):
     assert "nothing was decided" in response.content.decode()
     expert.refresh_from_db()
     assert expert.status == S.SUBMITTED and expert.version == 1
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ("ramírez", {"Ramírez"}),
+        ("RAMIREZ", {"Ramírez"}),
+        ("jose ramirez", {"Ramírez"}),
+        ("MÍREZ", {"Ramírez"}),
+        ("王", {"王"}),
+        ("JOSE.R@Example.org", {"Ramírez"}),
+        ("ken-0042", {"Odhiambo"}),
+        ("nobody", set()),
+    ],
+)
+def test_the_changelist_search_finds_a_name_ignoring_case_and_accents_or_a_whole_address_or_identifier(
+    cast, query, found
+):
+    ExpertFactory(given_name="José", family_name="Ramírez", email="jose.r@example.org")
+    ExpertFactory(given_name="Amina", family_name="Odhiambo", external_id="ken-0042")
+    ExpertFactory(given_name="伟", family_name="王")
+    response = cast.client_for("secretariat").get(reverse(CHANGELIST), {"q": query})
+    assert {e.family_name for e in response.context["cl"].result_list} == found

@@ -94,6 +94,12 @@ def test_search_by_name_ignores_case_and_accents(cast):
         assert _names(client.get(reverse("roster:expert_list"), {"q": query})) == {"Ramírez"}, query
 
 
+def test_search_by_a_name_in_another_script_compares_it_as_typed(cast):
+    ExpertFactory(given_name="伟", family_name="王")
+    ExpertFactory(given_name="Amina", family_name="Odhiambo")
+    assert _names(cast.client_for("owner").get(reverse("roster:expert_list"), {"q": "王"})) == {"王"}
+
+
 def test_status_and_sector_filters(cast):
     ExpertFactory(family_name="Judge", sector="judiciary", status="active")
     ExpertFactory(family_name="Draft", sector="judiciary", status="draft")
