@@ -1,0 +1,73 @@
+"""The needs CSV export: the same bytes, whatever reads the rows, in a few queries per thousand needs."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from needs import views
+from needs.models import Need
+from tests.factories import NeedFactory, country
+
+pytestmark = pytest.mark.django_db
+
+# Written by the export as it stood before it read rows with values_list (issue 13, item 2); never regenerate it
+# from the code under test.
+EXPECTED = Path(__file__).parent / "data" / "needs_export.csv"
+UTC = datetime.UTC
+
+
+def _varied_needs() -> None:
+    """Needs whose cells exercise the CSV writer and the formula guard, with several articles and languages."""
+    needs = [
+        NeedFactory(
+            pk=9001,
+            external_id="KEN-2026-001",
+            title='Asset recovery, "tracing" and freezing',
+            description="Line one\nline two, with a comma",
+            articles=[52, 31, 46],
+            working_languages=["pt", "fr", "en"],
+            min_language_level=5,
+            desired_from=datetime.date(2026, 3, 1),
+            desired_until=datetime.date(2026, 9, 30),
+        ),
+        NeedFactory(
+            pk=9002,
+            requesting_state=country("CIV"),
+            title="=HYPERLINK(\"http://evil.example\")",
+            description="Procédures de l'autorité centrale — entraide judiciaire",
+            source_reference="+1 @SUM(A1)",
+            articles=[15],
+            working_languages=["fr"],
+            remote=False,
+            priority="high",
+            review_cycle=2,
+        ),
+        NeedFactory(
+            pk=9003,
+            requesting_state=country("TUR"),
+            title="Türkiye: whistle-blower protection; 通報者保護",
+            description="",
+            articles=[],
+            working_languages=["ar", "zh", "ru", "es"],
+            on_site=False,
+            status=Need.Status.SHORTLISTING,
+            source="self_assessment",
+        ),
+        NeedFactory(pk=9004, title="-1 budget line", articles=[5, 6, 7, 8, 9, 10], working_languages=[]),
+        NeedFactory(pk=9005, title="＝1+1 full-width sign", external_id="ext,with,commas"),
+    ]
+    for hour, need in enumerate(needs):
+        Need.objects.filter(pk=need.pk).update(created_at=datetime.datetime(2026, 1, 15, hour, 30, 5, tzinfo=UTC))
+
+
+def _export(client, params: dict[str, str] | None = None) -> bytes:
+    response = client.get(reverse("needs:need_export"), params or {})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_export_writes_the_same_bytes_as_before(cast):
+    _varied_needs()
+    assert _export(cast.client_for("secretariat")) == EXPECTED.read_bytes()
