@@ -4,13 +4,15 @@ All or nothing: every row is checked before anything is written, so one bad row 
 leaves the register exactly as it was, and the report names every bad row.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import batched
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -38,19 +40,49 @@ ArticleLink = Need.articles.through
 LanguageLink = Need.working_languages.through
 
 
-def need_file_cells(need: Need) -> list[object]:
-    """The need's fields as a file holds them, in the order of FILE_COLUMNS: what an import reads back.
-    Its articles and working languages are expected prefetched."""
-    cells: list[object] = []
-    for name in NEED_FIELDS:
-        if name in NEED_RELATIONS:
-            cells.append(";".join(str(item.pk) for item in getattr(need, name).all()))
-        else:
-            value = getattr(need, Need._meta.get_field(name).attname)
-            if name == "min_language_level":
-                value = LanguageLevel(value).label
-            cells.append(int(value) if isinstance(value, bool) else value)
-    return cells
+# The need's own columns, read as values rather than model objects (the export's cost was the objects).
+OWN_FIELDS = tuple(name for name in NEED_FIELDS if name not in NEED_RELATIONS)
+
+
+def _need_links(name: str, need_pks: Sequence[int]) -> dict[int, list[str]]:
+    """The pks linked to each need through one many-to-many field, in the linked model's own order (as a
+    prefetch would list them), in one query."""
+    relation = Need._meta.get_field(name)
+    source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    ordering = [
+        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+        for key in relation.related_model._meta.ordering
+    ]
+    links: dict[int, list[str]] = {}
+    rows = relation.remote_field.through.objects.filter(**{f"{source}__in": need_pks}).order_by(*ordering)
+    for need_pk, linked_pk in rows.values_list(f"{source}_id", f"{target}_id"):
+        links.setdefault(need_pk, []).append(str(linked_pk))
+    return links
+
+
+def need_file_rows(
+    needs: QuerySet[Need], *, extra: Sequence[str] = (), chunk_size: int
+) -> Iterator[tuple[int, list[object], tuple[Any, ...]]]:
+    """Each need's pk, its cells as a file holds them (in the order of FILE_COLUMNS: what an import reads back),
+    and the values of the `extra` lookups. One query for the needs, and one per relation for each chunk of them."""
+    rows = needs.prefetch_related(None).values_list(
+        "pk", *(Need._meta.get_field(name).attname for name in OWN_FIELDS), *extra
+    )
+    for chunk in batched(rows.iterator(chunk_size=chunk_size), chunk_size):
+        pks = [row[0] for row in chunk]
+        links = {name: _need_links(name, pks) for name in NEED_RELATIONS}
+        for pk, *values in chunk:
+            own = dict(zip(OWN_FIELDS, values[: len(OWN_FIELDS)], strict=True))
+            cells: list[object] = []
+            for name in NEED_FIELDS:
+                if name in NEED_RELATIONS:
+                    cells.append(";".join(links[name].get(pk, ())))
+                    continue
+                value = own[name]
+                if name == "min_language_level":
+                    value = LanguageLevel(value).label
+                cells.append(int(value) if isinstance(value, bool) else value)
+            yield pk, cells, tuple(values[len(OWN_FIELDS) :])
 
 
 @dataclass

@@ -35,7 +35,7 @@ def _varied_needs() -> None:
         NeedFactory(
             pk=9002,
             requesting_state=country("CIV"),
-            title="=HYPERLINK(\"http://evil.example\")",
+            title='=HYPERLINK("http://evil.example")',
             description="Procédures de l'autorité centrale — entraide judiciaire",
             source_reference="+1 @SUM(A1)",
             articles=[15],
@@ -71,3 +71,22 @@ def _export(client, params: dict[str, str] | None = None) -> bytes:
 def test_the_export_writes_the_same_bytes_as_before(cast):
     _varied_needs()
     assert _export(cast.client_for("secretariat")) == EXPECTED.read_bytes()
+
+
+# Before the view runs: the user, and the session refreshed on this first request (savepoint, update, release).
+REQUEST_QUERIES = 4
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("chunk", [views.EXPORT_CHUNK, 20])
+def test_the_export_reads_the_needs_once_and_the_links_once_per_chunk(
+    cast, django_assert_max_num_queries, monkeypatch, count, chunk
+):
+    monkeypatch.setattr(views, "EXPORT_CHUNK", chunk)
+    client = cast.client_for("secretariat")
+    NeedFactory.create_batch(count, articles=[46, 48, 52], working_languages=["fr", "en"])
+    chunks = -(-count // chunk)
+    with django_assert_max_num_queries(REQUEST_QUERIES + 1 + 2 * chunks) as captured:
+        body = _export(client)
+    assert sum('FROM "needs_need' in query["sql"] for query in captured) == 1 + 2 * chunks
+    assert body.count(b"46;48;52,legal_advice,en;fr,") == count
