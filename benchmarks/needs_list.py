@@ -1,13 +1,15 @@
 """Measure the needs register at size: seeding (the import path), the list page and the CSV export.
 
-    .venv/bin/python benchmarks/needs_list.py [--needs 5000]
+    .venv/bin/python benchmarks/needs_list.py [--needs 5000] [--repeat 5]
 
 Runs against a throwaway SQLite database (or DATABASE_URL if set) and prints figures; it asserts
-nothing. Query counts should not grow with the number of needs; times are this machine's.
+nothing. Query counts should not grow with the number of needs; times are this machine's, the median of
+--repeat requests.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -31,18 +33,22 @@ from needs.demo import demo_needs_seed  # noqa: E402
 from reference.models import Country  # noqa: E402
 
 
-def measure(client: Client, url: str, params: dict[str, str]) -> tuple[float, int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.get(url, params)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        elapsed = time.perf_counter() - started
-    return elapsed, len(queries), len(body)
+def measure(client: Client, url: str, params: dict[str, str], repeat: int) -> tuple[float, int, int]:
+    """The median time of `repeat` requests, and the queries and bytes of the last."""
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, params)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), len(queries), len(body)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--needs", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=1, help="requests per page; the median is printed")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     staff, _ = User.objects.get_or_create(email="bench-staff@example.org", defaults={"role": "secretariat"})
@@ -63,7 +69,7 @@ def main() -> None:
             ):
                 if who is focal:
                     params = {k: v for k, v in params.items() if k != "regional_group"}
-                elapsed, count, size_bytes = measure(client, url, params)
+                elapsed, count, size_bytes = measure(client, url, params, args.repeat)
                 print(f"  {who.role:<12} {label:<18} {elapsed * 1000:8.1f} ms  {count:3d} queries  {size_bytes:>9} B")
 
 
