@@ -55,7 +55,7 @@ class MatchingPolicy(models.Model):
         default=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["-active", "name"]
