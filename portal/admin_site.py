@@ -1,9 +1,13 @@
 from collections.abc import Callable
 from functools import wraps
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -23,6 +27,28 @@ class SecretariatAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and getattr(user, "is_secretariat", False))
+
+    def get_urls(self) -> list:
+        # Before the admin's own patterns: its last one takes any first path segment as an app label.
+        return self.workspace_urls() + super().get_urls()
+
+    def workspace_urls(self) -> list[URLPattern]:
+        """The secretariat's own pages, under /secretariat/workspace/, each behind this site's gate.
+
+        An app declares them in a `workspace_urls` module (a plain `urlpatterns` list of `path()`s); they
+        are named in the admin's namespace (`admin:<name>`) and pass through `admin_view`, so the
+        secretariat-only check, and whatever sign-in step the site asks, applies to every one of them.
+        """
+        patterns: list[URLPattern] = []
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.workspace_urls"
+            if find_spec(module_name) is None:
+                continue
+            for pattern in import_module(module_name).urlpatterns:
+                patterns.append(
+                    path(f"workspace/{pattern.pattern}", self.admin_view(pattern.callback), name=pattern.name)
+                )
+        return patterns
 
     def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
         # Here rather than in each model's admin, so that no admin registered now or later (a third
