@@ -45,7 +45,10 @@ INSTALLED_APPS = [
     "roster",
     "needs",
     "matching",
+    "feedback",
     "stats",
+    "review",
+    "dashboard",
     "demo",
 ]
 

@@ -18,7 +18,8 @@ LAYERS = [
     {"accounts"},
     {"roster", "needs"},
     {"matching"},
-    {"stats"},
+    {"feedback"},
+    {"stats", "review", "dashboard"},
     {"demo"},
 ]
 LAYER_OF = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
