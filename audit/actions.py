@@ -32,6 +32,9 @@ class AuditAction(StrEnum):
     NEED_IMPORT = "need.import"
     NEED_RANK = "need.rank"
     MATCHING_POLICY_CHANGE = "matching.policy_change"
+    SHORTLIST_ADD = "shortlist.add"
+    SHORTLIST_REMOVE = "shortlist.remove"
+    SHORTLIST_STATUS = "shortlist.status"
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret

@@ -149,3 +149,78 @@ erasure.exempt(
     reason="scores, article numbers and the group of the expert's State; the expert row itself is what erasure "
     "anonymises, and the ranking stays consistent with it",
 )
+
+
+class ShortlistEntry(models.Model):
+    """An expert the secretariat considers for a need, and how far that has gone.
+
+    Removing an entry keeps the row (with who, when and why), so that the need's history stays readable;
+    at most one entry per need and expert is current (not removed) at a time.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONTACTED = "contacted", _("Contacted")
+        AVAILABLE = "available", _("Available")
+        DECLINED = "declined", _("Declined")
+        SELECTED = "selected", _("Selected")
+        DEPLOYED = "deployed", _("Deployed")
+
+    class Source(models.TextChoices):
+        RANKING = "ranking", _("Ranking")
+        ASSIGNMENT = "assignment", _("Assignment run")
+        MANUAL = "manual", _("Added by hand")
+
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="shortlist_entries")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="shortlist_entries")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    position = models.PositiveIntegerField(_("position"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.RANKING)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    contacted_at = models.DateTimeField(_("contacted"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_comment = models.TextField(_("expert's comment"), blank=True, max_length=2000)
+    selected_at = models.DateTimeField(_("selected"), null=True, blank=True)
+    deployed_from = models.DateField(_("deployed from"), null=True, blank=True)
+    deployed_until = models.DateField(_("deployed until"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_reason = models.TextField(_("reason for removal"), blank=True, max_length=2000)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["need", "position", "id"]
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "expert"],
+                condition=models.Q(removed_at__isnull=True),
+                name="shortlist_entry_current_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deployed_until__isnull=True)
+                | models.Q(deployed_from__isnull=True)
+                | models.Q(deployed_until__gte=models.F("deployed_from")),
+                name="shortlist_entry_deployment_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["expert", "status"]),
+            models.Index(fields=["status", "deployed_from"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} / {self.expert_id} ({self.status})"
+
+
+# The rows stay, without their free text: who was deployed where is what equitable distribution is judged on,
+# and the erased expert row they point to names nobody.
+erasure.register(ShortlistEntry, subject="expert", blank={"note": "", "answer_comment": "", "removed_reason": ""})

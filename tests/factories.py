@@ -258,6 +258,17 @@ class NeedFactory(DjangoModelFactory):
             obj.working_languages.set(extracted if extracted is not None else ["en"])
 
 
+class ShortlistEntryFactory(DjangoModelFactory):
+    """A proposed entry on a need's shortlist; positions follow creation order."""
+
+    class Meta:
+        model = "matching.ShortlistEntry"
+
+    need = factory.SubFactory(NeedFactory)
+    expert = factory.SubFactory(ExpertFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
 def nomination_form_data(**overrides) -> dict:
     """What the nominate page posts for a complete draft: profile, languages, expertise, one post."""
     data = {
