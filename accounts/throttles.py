@@ -1,7 +1,8 @@
 """Limits on guessing and on mail-bombing, counted in the shared cache so that every app server sees
-the same counts: requests for a password link per e-mail address and per client, and failed sign-ins
-per account whatever address they come from (django-axes locks an e-mail address at one client
-address; a password spray tries a few passwords on one account from many addresses)."""
+the same counts: requests for a link by mail (a password link, an expert's profile link) per e-mail address
+and per client, and failed sign-ins per account whatever address they come from (django-axes locks an
+e-mail address at one client address; a password spray tries a few passwords on one account from many
+addresses)."""
 
 import hashlib
 from datetime import timedelta
@@ -36,14 +37,15 @@ def password_reset_window() -> timedelta:
     return timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
 
 
-def password_reset_allowed(*, email: str, client: str) -> bool:
-    """Count a request for a password link; False once the address or the client asked too often.
+def mail_link_allowed(*, kind: str, email: str, client: str) -> bool:
+    """Count a request for a link by mail (KIND: "reset" for a password, "expert" for an expert's profile); False
+    once the address or the client asked too often for that kind of link.
 
-    Counted alike whether or not an account has the address, so the answer reveals nothing.
+    Counted alike whether or not anyone has the address, so the answer reveals nothing.
     """
     window = password_reset_window()
-    per_email = _count(_key("reset-email", email), window)
-    per_client = _count(_key("reset-client", client), window)
+    per_email = _count(_key(f"{kind}-email", email), window)
+    per_client = _count(_key(f"{kind}-client", client), window)
     return per_email <= settings.PASSWORD_RESET_MAX_PER_EMAIL and per_client <= settings.PASSWORD_RESET_MAX_PER_CLIENT
 
 

@@ -1,43 +1,18 @@
 """Django's own password views, with an audit row for each password that is set or changed, and the
 portal's one-time tokens in place of Django's token generator."""
 
-import logging
-from collections.abc import Callable
-
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.services import password_tokens
-from accounts.throttles import account_unlock, password_reset_allowed, password_reset_window
+from accounts.throttles import account_unlock, mail_link_allowed, password_reset_window
 from accounts.tokens import Purpose, TokenRefused, token_check, token_use, tokens_supersede
 from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.client_ip import client_ip
-
-logger = logging.getLogger(__name__)
-
-
-class RedirectThen(HttpResponseRedirect):
-    """A redirect that does one more piece of work once the server has sent it to the client.
-
-    The server calls close() after the last byte is out, so the client never waits on the work, and
-    how long the work takes (or whether there was any to do) cannot be read from the response.
-    """
-
-    def __init__(self, redirect_to: str, *, then: Callable[[], None]) -> None:
-        super().__init__(redirect_to)
-        self.then = then
-
-    def close(self) -> None:
-        try:
-            self.then()
-        except Exception:
-            # The client has its answer already; the operator learns of the failure from the log.
-            logger.exception("Work after the response failed")
-        finally:
-            super().close()
+from portal.responses import RedirectThen
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -60,7 +35,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     token_generator = password_tokens
 
     def form_valid(self, form) -> HttpResponse:
-        if not password_reset_allowed(email=form.cleaned_data["email"], client=client_ip(self.request)):
+        if not mail_link_allowed(kind="reset", email=form.cleaned_data["email"], client=client_ip(self.request)):
             minutes = int(password_reset_window().total_seconds() // 60)
             form.add_error(
                 None,

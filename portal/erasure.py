@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
@@ -93,6 +94,35 @@ def registered() -> list[Erasable]:
 
 def exemptions() -> dict[type[models.Model], str]:
     return dict(_exempt)
+
+
+def records_of(*, subject_pk: int, besides_apps: frozenset[str]) -> dict[str, list[dict[str, Any]]]:
+    """What the registered models of other apps hold on the person, for the person's own export.
+
+    Keyed by model label ("matching.shortlistentry"), one dict per row of its own columns, without the link back
+    to the person, the staff accounts involved or internal counters. Dates are left as they are: the caller
+    decides how to write them.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in _registry.values():
+        meta = entry.model._meta
+        if meta.app_label in besides_apps:
+            continue
+        names = [
+            f.attname
+            for f in meta.concrete_fields
+            if f.name != entry.subject.split("__")[0]
+            and f.name != "version"
+            and not (f.is_relation and getattr(f.related_model, "_meta", None) and _is_user_model(f.related_model))
+        ]
+        rows = list(entry.model._default_manager.filter(**{entry.subject: subject_pk}).order_by("pk").values(*names))
+        if rows:
+            found[meta.label_lower] = rows
+    return found
+
+
+def _is_user_model(model: type[models.Model]) -> bool:
+    return model._meta.label == settings.AUTH_USER_MODEL
 
 
 def _history_model(model: type[models.Model]) -> type[models.Model] | None:

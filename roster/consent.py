@@ -25,6 +25,7 @@ from roster.roster_version import roster_version_bump
 CONSENT_TEXT_VERSION = "2026-1"
 LINK_MAX_AGE = timedelta(days=30)
 CONFIRMATION_SUBJECT = gettext_lazy("Please confirm your profile on the UNCAC expert roster")
+FRESH_LINK_SUBJECT = gettext_lazy("Your link to your profile on the UNCAC expert roster")
 
 
 def consent_text_template(version: str = CONSENT_TEXT_VERSION) -> str:
@@ -59,9 +60,14 @@ def confirmation_request(
     template: str = "roster/email/confirmation_request.txt",
     subject: Promise = CONFIRMATION_SUBJECT,
 ) -> None:
-    """Issue a new link (voiding older ones) and mail it once the surrounding transaction commits."""
+    """Ask the expert to confirm the profile: a new link (voiding older ones), mailed once the transaction commits."""
     expert.confirmation_requested_at = now or timezone.now()
     expert.save(update_fields=["confirmation_requested_at"])
+    expert_link_send(expert=expert, template=template, subject=subject)
+
+
+def expert_link_send(*, expert: Expert, template: str, subject: Promise) -> None:
+    """Issue a new link to the expert's own pages (voiding older ones) and mail it once the transaction commits."""
     token = token_issue(purpose=Purpose.EXPERT_LINK, subject_id=expert.pk, ttl=LINK_MAX_AGE)
     mail_send(
         to=expert.email,
@@ -70,6 +76,23 @@ def confirmation_request(
         template=template,
         context={"expert": expert, "link": settings.SITE_URL + reverse("expert_self:confirm", kwargs={"token": token})},
     )
+
+
+@transaction.atomic
+def expert_fresh_link_request(*, email: str) -> int:
+    """The expert asked for a new link to their pages: one is mailed to each profile held under the address.
+
+    The caller answers the same whatever this finds; the count is for the tests and the log, never the page.
+    """
+    experts = Expert.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).select_related(
+        "nominating_state"
+    )
+    sent = 0
+    for expert in experts:
+        expert_link_send(expert=expert, template="roster/email/fresh_link.txt", subject=FRESH_LINK_SUBJECT)
+        audit_record(actor=None, action=AuditAction.EXPERT_LINK_REQUEST, target=expert, details={"by": "expert"})
+        sent += 1
+    return sent
 
 
 def confirmation_link_use(*, expert: Expert, token: OneTimeToken) -> None:

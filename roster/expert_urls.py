@@ -6,6 +6,8 @@ from roster import expert_views
 
 app_name = "expert_self"
 urlpatterns = [
+    path("link/", expert_views.link_request, name="link_request"),
+    path("link/sent/", expert_views.link_sent, name="link_sent"),
     path("confirm/<str:token>/", expert_views.confirm, name="confirm"),
     path("profile/", expert_views.profile, name="profile"),
     path("profile/consent/", expert_views.consent_give, name="consent_give"),

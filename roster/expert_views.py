@@ -14,23 +14,28 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import OneTimeToken
+from accounts.throttles import mail_link_allowed, password_reset_window
 from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_recheck, token_use
 from portal.access import EXPERT_SESSION_KEY, expert_link_required, public
+from portal.client_ip import client_ip
+from portal.responses import RedirectThen
 from roster.consent import (
     confirmation_link_use,
     confirmation_token_check,
     consent_text_template,
     expert_consent_give,
     expert_consent_refuse,
+    expert_fresh_link_request,
 )
 from roster.models import Expert
-from roster.personal_data import expert_data_export, expert_erase
+from roster.personal_data import expert_data_export, expert_erase, readable_export
 
 
 class ConsentForm(forms.Form):
@@ -47,6 +52,18 @@ class EraseForm(forms.Form):
         label=gettext_lazy("I understand that my personal data will be erased for good and cannot be restored."),
         error_messages={"required": gettext_lazy("Tick the box to confirm that you want your data erased.")},
     )
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        max_length=254,
+        help_text=gettext_lazy("The address at which the secretariat or your focal point wrote to you."),
+    )
+
+
+class DataExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("json", "JSON"), ("html", "HTML")], initial="json")
 
 
 def _held_session(request: HttpRequest) -> tuple[Expert, OneTimeToken] | None:
@@ -155,14 +172,24 @@ def consent_give(request: HttpRequest) -> HttpResponse:
 @require_POST
 def consent_refuse(request: HttpRequest) -> HttpResponse:
     expert, link = _session_expert(request)
+    withdrawn = expert.has_consent
     with transaction.atomic():
         expert_consent_refuse(expert=expert)
         confirmation_link_use(expert=expert, token=link)
     _session_end(request)
-    messages.success(
-        request,
-        _("Your refusal is recorded: you will not be proposed for any assignment. You may still ask for erasure."),
-    )
+    if withdrawn:
+        messages.success(
+            request,
+            _(
+                "Your consent is withdrawn: you will not be proposed for any assignment from now on. "
+                "You may still ask for erasure."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Your refusal is recorded: you will not be proposed for any assignment. You may still ask for erasure."),
+        )
     return redirect("expert_self:done")
 
 
@@ -171,7 +198,12 @@ def consent_refuse(request: HttpRequest) -> HttpResponse:
 def data_export(request: HttpRequest) -> HttpResponse:
     # Reading one's own data decides nothing, so it leaves the link open, as opening the profile does.
     expert, _link = _session_expert(request)
+    form = DataExportForm(request.POST)
+    as_html = form.is_valid() and form.cleaned_data["format"] == "html"
     data = expert_data_export(expert=expert)
+    if as_html:
+        # A page to read and print, opened in the browser; the JSON file is the one for machines.
+        return render(request, "roster/expert_self/my_data.html", {"sections": readable_export(data), "expert": expert})
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -192,6 +224,34 @@ def erase(request: HttpRequest) -> HttpResponse:
         token_use(token=link)
     _session_end(request)
     return redirect("expert_self:erased")
+
+
+@public
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_request(request: HttpRequest) -> HttpResponse:
+    """An expert asks for a new link by e-mail address; the answer is the same whether the address is known or not.
+
+    The lookup and the mail happen after the response is sent, so that its timing tells nothing either.
+    """
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if mail_link_allowed(kind="expert", email=email, client=client_ip(request)):
+            return RedirectThen(reverse("expert_self:link_sent"), then=lambda: expert_fresh_link_request(email=email))
+        minutes = int(password_reset_window().total_seconds() // 60)
+        form.add_error(
+            None,
+            _("Too many requests for a link for this address or from this device. Wait %(minutes)d minutes.")
+            % {"minutes": minutes},
+        )
+        return render(request, "roster/expert_self/link_request.html", {"form": form}, status=429)
+    return render(request, "roster/expert_self/link_request.html", {"form": form})
+
+
+@public
+@require_GET
+def link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "roster/expert_self/link_sent.html")
 
 
 @public

@@ -3,14 +3,18 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_record
-from portal.erasure import personal_data_erase
+from portal.erasure import personal_data_erase, records_of
 from portal.history import one_history_row
 from roster.models import (
     EDUCATION_FIELDS,
@@ -135,6 +139,11 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         for row in expert.history.order_by("history_date", "history_id")
     ]
     data["parts_history"] = _parts_history(expert)
+    # Shortlists, availability answers, ratings: what the later steps of the process hold on the person.
+    data["other_records"] = {
+        label: [{name: _plain(value) for name, value in row.items()} for row in rows]
+        for label, rows in records_of(subject_pk=expert.pk, besides_apps=frozenset({"roster"})).items()
+    }
     data["exported_at"] = _plain(timezone.now())
     audit_record(
         actor=by,
@@ -147,6 +156,79 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
 
 # Keys of an expert's audit rows that hold free text about the person (see services: withdraw, request changes, reject).
 ERASED_AUDIT_DETAILS = {"reason", "message"}
+
+
+# Labels of the export's keys that are not the Expert's own fields, for the readable page.
+EXPORT_LABELS: dict[str, Promise] = {
+    "id": _("Number in the roster"),
+    "nominating_state": _("Nominating State"),
+    "nationality": _("Nationality"),
+    "cv": _("CV"),
+    "languages": _("Languages"),
+    "expertise": _("Expertise by UNCAC article"),
+    "assistance_types": _("Types of assistance"),
+    "countries_worked_in": _("Countries worked in"),
+    "declared_conflict_states": _("States with a declared conflict of interest"),
+    "employment": _("Employment"),
+    "education": _("Education"),
+    "history": _("Changes to the profile"),
+    "parts_history": _("Changes to languages, expertise, employment and education"),
+    "other_records": _("Other records"),
+    "exported_at": _("Exported at"),
+    "iso3": _("Code"),
+    "code": _("Code"),
+    "name": _("Name"),
+    "file_name": _("File name"),
+    "content_type": _("File type"),
+    "level": _("Level"),
+    "level_name": _("Level"),
+    "article": _("Article"),
+    "title": _("Title"),
+    "chapter": _("Chapter"),
+    "at": _("Date"),
+    "change": _("Change"),
+    "part": _("Part"),
+    "row": _("Row"),
+    "language": _("Language"),
+}
+
+
+def _label(key: str, model: type | None = None) -> str:
+    if key in EXPORT_LABELS:
+        return str(EXPORT_LABELS[key])
+    for candidate in (model, Expert, Employment, Education):
+        try:
+            return str(candidate._meta.get_field(key.removesuffix("_id")).verbose_name).capitalize()
+        except (AttributeError, FieldDoesNotExist):
+            continue
+    return key.replace("_", " ").capitalize()
+
+
+def _table(rows: list[Any], model: type | None = None) -> dict[str, Any]:
+    if rows and all(isinstance(row, dict) for row in rows):
+        keys = list(dict.fromkeys(key for row in rows for key in row))
+        return {
+            "columns": [_label(key, model) for key in keys],
+            "rows": [[row.get(key, "") for key in keys] for row in rows],
+        }
+    return {"items": rows}
+
+
+def readable_export(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The export as sections a person can read: a heading, then a value, a list or a table each."""
+    sections: list[dict[str, Any]] = []
+    for key, value in data.items():
+        if key == "other_records":
+            for label, rows in value.items():
+                model = apps.get_model(label)
+                sections.append({"title": str(model._meta.verbose_name_plural).capitalize(), **_table(rows, model)})
+        elif isinstance(value, list):
+            sections.append({"title": _label(key), **_table(value)})
+        elif isinstance(value, dict):
+            sections.append({"title": _label(key), "pairs": [(_label(k), v) for k, v in value.items()]})
+        else:
+            sections.append({"title": _label(key), "value": value})
+    return sections
 
 
 @transaction.atomic
