@@ -4,12 +4,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.access import focal_point_or_secretariat_required, public
+from portal.attention import attention_for
 
 
 @focal_point_or_secretariat_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"user": request.user})
+    return render(request, "home.html", {"user": request.user, "attention": attention_for(user=request.user)})
 
 
 @public

@@ -5,14 +5,20 @@ reject), which check the transition, bump the version and write the audit trail.
 record is audited too.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
@@ -20,7 +26,7 @@ from portal.admin_site import ReadOnlyAdminMixin
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import expert_name_match
-from roster.forms import RequestChangesForm
+from roster.forms import DecisionMessageForm
 from roster.history import expert_history_m2m_sets, expert_parts_changes
 from roster.models import EXPERT_M2M_HISTORY_FIELDS, Education, Employment, Expert, ExpertArticle, ExpertLanguage
 
@@ -216,58 +222,152 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 services.expert_record_opened(expert=expert, by=request.user, version_id=int(version_id))
         return response
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Expert], decide, done: str) -> None:
-        succeeded, refused = 0, []
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Expert], decision: str, message: str = "") -> int:
+        """Take DECISION on each expert at the version the page showed; each refusal is reported, the count returned."""
+        succeeded = 0
         for expert in queryset:
+            version = _version_reviewed(request, expert.pk)
             try:
-                decide(expert, _version_reviewed(request, expert.pk))
+                DECISIONS[decision].take(expert=expert, by=request.user, version=version, message=message)
             except ValidationError as error:
-                refused.append(" ".join(error.messages))
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
-        for reason in refused:
-            self.message_user(request, reason, messages.ERROR)
+            self.message_user(request, DECISIONS[decision].done % {"count": succeeded}, messages.SUCCESS)
+        return succeeded
 
-    @admin.action(description=_("Validate"), permissions=["decide"])
-    def validate(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
-        self._decide(
-            request,
-            queryset,
-            lambda e, v: services.expert_validate(expert=e, by=request.user, version=v),
-            _("%(count)d expert(s) validated."),
-        )
-
-    @admin.action(description=_("Reject"), permissions=["decide"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
-        self._decide(
-            request,
-            queryset,
-            lambda e, v: services.expert_reject(expert=e, by=request.user, version=v),
-            _("%(count)d nomination(s) rejected."),
-        )
-
-    @admin.action(description=_("Request changes (with a message)"), permissions=["decide"])
-    def request_changes(self, request: HttpRequest, queryset: QuerySet[Expert]) -> TemplateResponse | None:
-        form = RequestChangesForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            message = form.cleaned_data["message"]
-            self._decide(
-                request,
-                queryset,
-                lambda e, v: services.expert_request_changes(expert=e, by=request.user, version=v, message=message),
-                _("Changes requested for %(count)d expert(s)."),
-            )
-            return None
+    def _decision_page(
+        self,
+        request: HttpRequest,
+        experts: list[Expert],
+        decision: str,
+        form: DecisionMessageForm | None,
+        *,
+        bulk: bool,
+    ) -> TemplateResponse:
+        shown = request.GET.get("version", "")
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Request changes"),
+            "title": DECISIONS[decision].title,
+            "explanation": DECISIONS[decision].explanation,
+            "button": DECISIONS[decision].button,
             "opts": self.model._meta,
+            "decision": decision,
+            "bulk": bulk,
             "decisions": [
-                (expert, _version_field(expert.pk), _version_reviewed(request, expert.pk)) for expert in queryset
+                (
+                    expert,
+                    _version_field(expert.pk),
+                    _version_reviewed(request, expert.pk) or (int(shown) if shown.isdigit() else expert.version),
+                )
+                for expert in experts
             ],
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "roster/admin_request_changes.html", context)
+        return TemplateResponse(request, "roster/admin_decision.html", context)
+
+    def _decide_with_message(
+        self, request: HttpRequest, queryset: QuerySet[Expert], decision: str
+    ) -> TemplateResponse | None:
+        # The list's first post shows the people concerned and the message field; the second, with "apply",
+        # decides: nothing is rejected or sent back without that confirmation and its message.
+        form = DecisionMessageForm(request.POST if "apply" in request.POST else None, decision=decision)
+        if form.is_valid():
+            self._decide(request, queryset, decision, form.cleaned_data["message"])
+            return None
+        return self._decision_page(
+            request, list(queryset.select_related("nominating_state")), decision, form, bulk=True
+        )
+
+    @admin.action(description=_("Validate"), permissions=["decide"])
+    def validate(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
+        self._decide(request, queryset, "validate")
+
+    @admin.action(description=_("Reject (with a reason)"), permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Expert]) -> TemplateResponse | None:
+        return self._decide_with_message(request, queryset, "reject")
+
+    @admin.action(description=_("Request changes (with a message)"), permissions=["decide"])
+    def request_changes(self, request: HttpRequest, queryset: QuerySet[Expert]) -> TemplateResponse | None:
+        return self._decide_with_message(request, queryset, "request_changes")
+
+    def get_urls(self) -> list:
+        decide = self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(self.decide_view))
+        return [path("<int:pk>/decide/<str:decision>/", decide, name="roster_expert_decide"), *super().get_urls()]
+
+    def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+        """A decision taken from the expert's record, one expert at a time; a refused one keeps the typed message."""
+        if decision not in DECISIONS or not self.has_decide_permission(request):
+            raise Http404
+        expert = get_object_or_404(Expert.objects.select_related("nominating_state"), pk=pk)
+        form = None
+        if decision in DecisionMessageForm.LABELS:
+            form = DecisionMessageForm(request.POST if request.method == "POST" else None, decision=decision)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            message = form.cleaned_data["message"] if form is not None else ""
+            taken = self._decide(request, Expert.objects.filter(pk=pk), decision, message)
+            if taken or form is None:
+                return HttpResponseRedirect(reverse("admin:roster_expert_change", args=[pk]))
+        return self._decision_page(request, [expert], decision, form, bulk=False)
+
+    def decisions_open(self, expert: Expert) -> list[str]:
+        """The decisions the record page offers for the expert as it stands."""
+        pending = expert.status == Expert.Status.SUBMITTED or (
+            expert.status == Expert.Status.ACTIVE and expert.revalidation_pending
+        )
+        offered = ["validate", "request_changes"] if pending else []
+        if expert.status in (Expert.Status.SUBMITTED, Expert.Status.CHANGES_REQUESTED):
+            offered.append("reject")
+        return offered
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs) -> HttpResponse:
+        expert = context.get("original")
+        if expert is not None and self.has_decide_permission(request):
+            context["decisions_open"] = [
+                (
+                    decision,
+                    DECISIONS[decision].button,
+                    reverse("admin:roster_expert_decide", args=[expert.pk, decision]),
+                )
+                for decision in self.decisions_open(expert)
+            ]
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Decision:
+    take: Callable[..., Expert]
+    title: Promise
+    explanation: Promise
+    button: Promise
+    done: Promise
+
+
+DECISIONS = {
+    "validate": Decision(
+        take=lambda *, expert, by, version, message: services.expert_validate(expert=expert, by=by, version=version),
+        title=_("Validate a nomination"),
+        explanation=_("The expert joins the roster (or the pending changes are accepted); the focal points are told."),
+        button=_("Validate"),
+        done=_("%(count)d expert(s) validated."),
+    ),
+    "request_changes": Decision(
+        take=services.expert_request_changes,
+        title=_("Request changes"),
+        explanation=_(
+            "The nomination goes back to its State with your message. An active expert with pending changes stays "
+            "active."
+        ),
+        button=_("Request changes"),
+        done=_("Changes requested for %(count)d expert(s)."),
+    ),
+    "reject": Decision(
+        take=services.expert_reject,
+        title=_("Reject nominations"),
+        explanation=_("A rejection is final: the nominating State is told, with your reason, and may nominate again."),
+        button=_("Reject"),
+        done=_("%(count)d nomination(s) rejected."),
+    ),
+}

@@ -274,10 +274,24 @@ class WithdrawForm(forms.Form):
     )
 
 
-class RequestChangesForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the nominating State"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Say what should change; the focal point sees this message on the profile."),
-    )
+class DecisionMessageForm(forms.Form):
+    """The secretariat's words to the nominating State with a decision: required to ask for changes or to reject."""
+
+    LABELS = {
+        "request_changes": (
+            _("Message to the nominating State"),
+            _("Say what should change; the focal point sees this message on the profile and receives it by mail."),
+        ),
+        "reject": (
+            _("Reason for the rejection"),
+            _("The focal point sees this reason on the profile and receives it by mail."),
+        ),
+    }
+
+    message = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, decision: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        label, help_text = self.LABELS[decision]
+        self.fields["message"].label = label
+        self.fields["message"].help_text = help_text

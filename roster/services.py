@@ -10,17 +10,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from portal.history import one_history_row
 from portal.locking import locked_at_version
+from portal.mail import mail_send
 from reference.models import Country
 from roster.consent import confirmation_request
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
@@ -313,6 +319,21 @@ def expert_submit(*, expert: Expert, by: User) -> Expert:
     return current
 
 
+LINK_RESENDABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.ACTIVE, Status.INACTIVE})
+
+
+@transaction.atomic
+def expert_link_resend(*, expert: Expert, by: User) -> Expert:
+    """The focal point sends the expert a new link to their pages (the older one stops working)."""
+    _ensure_may_manage(expert=expert, user=by)
+    current = _locked(expert=expert)
+    if current.status not in LINK_RESENDABLE or current.erased_at is not None:
+        raise ValidationError(_("No link is sent for a withdrawn or rejected profile."))
+    confirmation_request(expert=current)
+    audit_record(actor=by, action=AuditAction.EXPERT_LINK_RESEND, target=current)
+    return current
+
+
 @transaction.atomic
 def expert_withdraw(*, expert: Expert, by: User, reason: str = "") -> Expert:
     _ensure_may_manage(expert=expert, user=by)
@@ -342,6 +363,29 @@ def expert_confirm_current(*, expert: Expert, by: User) -> Expert:
     return current
 
 
+DECISION_SUBJECTS: dict[str, Promise] = {
+    "validated": gettext_lazy("Nomination validated: {expert}"),
+    "changes_requested": gettext_lazy("Changes requested to a nomination: {expert}"),
+    "rejected": gettext_lazy("Nomination rejected: {expert}"),
+}
+
+
+def _decision_mail(*, expert: Expert, decision: str) -> None:
+    """Tell the nominating State's focal points of a decision, each in their own language, once it is committed."""
+    recipients = User.objects.filter(
+        role=User.Role.FOCAL_POINT, state_id=expert.nominating_state_id, is_active=True
+    ).order_by("pk")
+    link = settings.SITE_URL + reverse("roster:expert_detail", args=[expert.pk])
+    for focal_point in recipients:
+        mail_send(
+            to=focal_point.email,
+            language=focal_point.language,
+            subject=format_lazy(DECISION_SUBJECTS[decision], expert=f"{expert.given_name} {expert.family_name}"),
+            template=f"roster/email/decision_{decision}.txt",
+            context={"expert": expert, "message": expert.secretariat_message, "link": link},
+        )
+
+
 @transaction.atomic
 def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
     """Accept a submitted nomination, or the pending changes of an active expert, as reviewed at `version`."""
@@ -361,6 +405,7 @@ def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
     audit_record(
         actor=by, action=AuditAction.EXPERT_VALIDATE, target=current, details={"revalidation": previous_pending}
     )
+    _decision_mail(expert=current, decision="validated")
     return current
 
 
@@ -383,13 +428,16 @@ def expert_request_changes(*, expert: Expert, by: User, version: int, message: s
     current.secretariat_message = message
     _save_transition(expert=current, by=by, fields=["status", "secretariat_message"])
     audit_record(actor=by, action=AuditAction.EXPERT_REQUEST_CHANGES, target=current, details={"message": message})
+    _decision_mail(expert=current, decision="changes_requested")
     return current
 
 
 @transaction.atomic
-def expert_reject(*, expert: Expert, by: User, version: int, message: str = "") -> Expert:
-    """Refuse a nomination as reviewed at `version`."""
+def expert_reject(*, expert: Expert, by: User, version: int, message: str) -> Expert:
+    """Refuse a nomination as reviewed at `version`, with the reason the nominating State is told."""
     _ensure_secretariat(user=by)
+    if not message.strip():
+        raise ValidationError(_("Give the reason for the rejection: it is sent to the nominating State."))
     current = _locked_as_reviewed(expert=expert, version=version)
     if current.status not in {Status.SUBMITTED, Status.CHANGES_REQUESTED}:
         raise ValidationError(
@@ -401,6 +449,7 @@ def expert_reject(*, expert: Expert, by: User, version: int, message: str = "") 
     audit_record(
         actor=by, action=AuditAction.EXPERT_REJECT, target=current, details={"message": current.secretariat_message}
     )
+    _decision_mail(expert=current, decision="rejected")
     return current
 
 

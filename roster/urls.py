@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.expert_edit_view, name="expert_edit"),
     path("<int:pk>/submit/", views.expert_submit_view, name="expert_submit"),
     path("<int:pk>/confirm/", views.expert_confirm_view, name="expert_confirm"),
+    path("<int:pk>/resend-link/", views.expert_resend_link_view, name="expert_resend_link"),
     path("<int:pk>/withdraw/", views.expert_withdraw_view, name="expert_withdraw"),
     path("<int:pk>/cv/", views.expert_cv_view, name="expert_cv"),
 ]

@@ -1,5 +1,7 @@
 """Nomination pages for focal points and the secretariat; each view's first line decides access."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.throttles import mail_link_allowed
 from portal.access import focal_point_or_secretariat_required
 from portal.forms import add_service_errors
 from portal.locking import VersionConflict
@@ -58,21 +61,23 @@ def expert_nominate_view(request: HttpRequest) -> HttpResponse:
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
-def _submit(request: HttpRequest, expert: Expert) -> None:
-    # A draft that cannot be submitted yet is kept; the person is told what is missing.
+def _told(request: HttpRequest, act: Callable[[], object], done: str) -> None:
+    """Take a one-click action and tell the person how it went: what was done, or why it was refused."""
     try:
-        services.expert_submit(expert=expert, by=request.user)
+        act()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _(
-                "Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
-                "the profile and give consent."
-            )
-            % {"expert": expert},
-        )
+        messages.success(request, done)
+
+
+def _submit(request: HttpRequest, expert: Expert) -> None:
+    # A draft that cannot be submitted yet is kept; the person is told what is missing.
+    done = _(
+        "Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
+        "the profile and give consent."
+    )
+    _told(request, lambda: services.expert_submit(expert=expert, by=request.user), done % {"expert": expert})
 
 
 def _render_form(
@@ -105,7 +110,9 @@ def expert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": expert.status in services.EDITABLE,
             "may_submit": expert.status in services.SUBMITTABLE,
             "may_withdraw": expert.status in services.WITHDRAWABLE,
-            "may_confirm": expert.status in services.CONFIRMABLE,
+            # Only a profile in use is confirmed as current; the service accepts more, for the reminders' sake.
+            "may_confirm": expert.status == Expert.Status.ACTIVE,
+            "may_resend_link": expert.status in services.LINK_RESENDABLE,
         },
     )
 
@@ -192,13 +199,22 @@ def expert_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def expert_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = expert_get(user=request.user, pk=pk)
-    try:
-        services.expert_confirm_current(expert=expert, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        confirmed = _("Thank you: the profile of %(expert)s is confirmed as current.") % {"expert": expert}
-        messages.success(request, confirmed)
+    done = _("Thank you: the profile of %(expert)s is confirmed as current.") % {"expert": expert}
+    _told(request, lambda: services.expert_confirm_current(expert=expert, by=request.user), done)
+    return redirect("roster:expert_detail", pk=expert.pk)
+
+
+@focal_point_or_secretariat_required
+@require_POST
+def expert_resend_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    expert = expert_get(user=request.user, pk=pk)
+    if not mail_link_allowed(kind="expert", email=expert.email, client=f"user:{request.user.pk}"):
+        messages.error(
+            request, _("A link was sent to this expert several times already; wait an hour, then try again.")
+        )
+        return redirect("roster:expert_detail", pk=expert.pk)
+    done = _("A new link has been sent to %(email)s; the earlier one no longer works.") % {"email": expert.email}
+    _told(request, lambda: services.expert_link_resend(expert=expert, by=request.user), done)
     return redirect("roster:expert_detail", pk=expert.pk)
 
 

@@ -78,24 +78,41 @@ def test_secretariat_requests_changes_and_the_focal_point_edits_and_resubmits(ca
     assert mail.outbox[-1].to == ["faith.mutua@example.org"]  # the expert is asked again to confirm
 
 
-def test_secretariat_rejects_a_nomination_and_the_focal_point_can_no_longer_edit_it(cast, page, sign_in):
+def test_secretariat_rejects_from_the_record_with_a_reason_and_the_focal_point_hears_of_it_in_french(
+    cast, page, sign_in
+):
+    cast.owner.language = "fr"
+    cast.owner.save()
     kept = _submitted_expert(given_name="Grace", family_name="Wafula")
     rejected = _submitted_expert(given_name="Hassan", family_name="Ali")
     sign_in(cast.secretariat.email)
-    _secretariat_runs_action(page, "Hassan Ali", "Reject")
+    page.get_by_role("link", name="Secretariat", exact=True).click()
+    page.get_by_role("link", name="Experts").click()
+    page.get_by_role("link", name="Ali", exact=True).click()
+    page.get_by_role("link", name="Reject", exact=True).click()
+    reason = page.get_by_label("Reason for the rejection")
+    page.get_by_role("button", name="Reject", exact=True).click()  # the browser asks for the reason first
+    assert reason.evaluate("field => field.validity.valueMissing")
+    reason.fill("The expert works on customs reform, outside the Convention's scope.")
+    page.get_by_role("button", name="Reject", exact=True).click()
     expect(page.get_by_text("1 nomination(s) rejected.")).to_be_visible()
     rejected.refresh_from_db()
     kept.refresh_from_db()
     assert rejected.status == Expert.Status.REJECTED
     assert kept.status == Expert.Status.SUBMITTED
 
+    to_owner = [message for message in mail.outbox if message.to == [cast.owner.email]]
+    assert [message.subject for message in to_owner] == ["Désignation rejetée : Hassan Ali"]
+    assert "outside the Convention's scope" in to_owner[0].body
+
     page.get_by_role("button", name="Log out").click()
     sign_in(cast.owner.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Experts", exact=True).click()
-    expect(page.get_by_role("row").filter(has_text="Ali, Hassan")).to_contain_text("Rejected")
-    expect(page.get_by_role("row").filter(has_text="Wafula, Grace")).to_contain_text("Submitted for validation")
-    page.get_by_role("link", name="Ali, Hassan").click()
-    expect(page.get_by_text("Rejected", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
-    expect(page.get_by_role("link", name="Withdraw")).to_have_count(0)
-    expect(page.get_by_role("button", name="Submit for validation")).to_have_count(0)
+    page.set_extra_http_headers({"Accept-Language": "fr"})
+    page.goto(page.url.split("/accounts/")[0] + "/")
+    attention = page.get_by_role("region", name="Demande votre attention")
+    expect(attention).to_contain_text("Rejetées au cours des 30 derniers jours")
+    expect(attention).to_contain_text("outside the Convention's scope")
+    attention.get_by_role("link", name="Ali, Hassan").click()
+    expect(page.get_by_text("Rejeté", exact=True).first).to_be_visible()
+    expect(page.get_by_role("link", name="Modifier", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Retirer")).to_have_count(0)

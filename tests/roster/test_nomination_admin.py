@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -53,12 +54,23 @@ def test_request_changes_asks_for_a_message_first_then_sends_it(cast):
     assert AuditEvent.objects.filter(action="expert.request_changes").count() == 1
 
 
-def test_reject_action(cast):
-    expert = ExpertFactory(status=S.SUBMITTED)
-    _act(cast.client_for("secretariat"), "reject", [expert])
-    expert.refresh_from_db()
-    assert expert.status == S.REJECTED
-    assert AuditEvent.objects.filter(action="expert.reject").count() == 1
+def test_a_bulk_rejection_is_confirmed_on_a_page_naming_each_nomination_and_needs_a_reason(cast):
+    # Changed on purpose with issue 12: a rejection used to go through at once, without a reason.
+    experts = [ExpertFactory(status=S.SUBMITTED, given_name=name, family_name="Otieno") for name in ("Ann", "Ben")]
+    client = cast.client_for("secretariat")
+    page = _act(client, "reject", experts).content.decode()
+    assert "This applies to 2 nominations" in page and "Ann Otieno" in page and "Ben Otieno" in page
+    assert "Reason for the rejection" in page
+    assert set(Expert.objects.values_list("status", flat=True)) == {S.SUBMITTED}
+    empty = _act(client, "reject", experts, apply="1", message=" ").content.decode()
+    assert "Please write the message" in empty
+    assert set(Expert.objects.values_list("status", flat=True)) == {S.SUBMITTED}
+    done = _act(client, "reject", experts, apply="1", message="Not anti-corruption experts.").content.decode()
+    assert "2 nomination(s) rejected." in done
+    assert set(Expert.objects.values_list("status", "secretariat_message")) == {
+        (S.REJECTED, "Not anti-corruption experts.")
+    }
+    assert AuditEvent.objects.filter(action="expert.reject").count() == 2
 
 
 def test_opening_a_record_in_the_admin_is_audited_and_shows_no_edit_form(cast):
@@ -127,7 +139,7 @@ def test_the_list_carries_the_version_each_row_shows(cast):
     "action, extra, done",
     [
         ("validate", {}, "1 expert(s) validated."),
-        ("reject", {}, "1 nomination(s) rejected."),
+        ("reject", {"apply": "1", "message": "Not an expert in the field."}, "1 nomination(s) rejected."),
         ("request_changes", {"apply": "1", "message": "Add the years of each post."}, "Changes requested for 1"),
     ],
 )
@@ -193,3 +205,88 @@ def test_the_changelist_search_finds_a_name_ignoring_case_and_accents_or_a_whole
     ExpertFactory(given_name="伟", family_name="王")
     response = cast.client_for("secretariat").get(reverse(CHANGELIST), {"q": query})
     assert {e.family_name for e in response.context["cl"].result_list} == found
+
+
+# --- decisions from the expert's record ---------------------------------------------------------
+
+
+def _decide_url(expert, decision):
+    return reverse("admin:roster_expert_decide", args=[expert.pk, decision])
+
+
+def test_the_record_offers_the_decisions_open_to_the_nomination_as_it_stands(cast):
+    client = cast.client_for("secretariat")
+    submitted, active = ExpertFactory(status=S.SUBMITTED), ExpertFactory(status=S.ACTIVE)
+    page = client.get(reverse("admin:roster_expert_change", args=[submitted.pk])).content.decode()
+    for decision in ("validate", "request_changes", "reject"):
+        assert _decide_url(submitted, decision) in page
+    quiet = client.get(reverse("admin:roster_expert_change", args=[active.pk])).content.decode()
+    assert "/decide/" not in quiet
+
+
+def test_validating_from_the_record_tells_the_states_focal_points_each_in_their_language(
+    cast, django_capture_on_commit_callbacks
+):
+    cast.owner.language = "fr"
+    cast.owner.save()
+    expert = ExpertFactory(status=S.SUBMITTED, given_name="Amina", family_name="Odhiambo")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client_for("secretariat").post(
+            _decide_url(expert, "validate"), {f"version_{expert.pk}": expert.version}
+        )
+    assert response["Location"] == reverse("admin:roster_expert_change", args=[expert.pk])
+    expert.refresh_from_db()
+    assert expert.status == S.ACTIVE
+    mails = {message.to[0]: message for message in mail.outbox}
+    assert set(mails) == {cast.owner.email, cast.colleague_same_state.email}  # not State B's focal point
+    assert mails[cast.owner.email].subject == "Désignation validée : Amina Odhiambo"
+    assert mails[cast.colleague_same_state.email].subject == "Nomination validated: Amina Odhiambo"
+
+
+def test_rejecting_from_the_record_asks_for_a_reason_and_mails_it(cast, django_capture_on_commit_callbacks):
+    expert = ExpertFactory(status=S.SUBMITTED, given_name="Hassan", family_name="Ali")
+    client = cast.client_for("secretariat")
+    page = client.get(_decide_url(expert, "reject") + f"?version={expert.version}").content.decode()
+    assert "Reason for the rejection" in page and f'name="version_{expert.pk}" value="1"' in page
+    refused = client.post(_decide_url(expert, "reject"), {f"version_{expert.pk}": 1, "message": ""})
+    assert refused.status_code == 200 and "Please write the message" in refused.content.decode()
+    expert.refresh_from_db()
+    assert expert.status == S.SUBMITTED and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_decide_url(expert, "reject"), {f"version_{expert.pk}": 1, "message": "Outside the scope."})
+    expert.refresh_from_db()
+    assert (expert.status, expert.secretariat_message) == (S.REJECTED, "Outside the scope.")
+    assert all("Outside the scope." in message.body for message in mail.outbox) and len(mail.outbox) == 2
+    assert AuditEvent.objects.get(action="expert.reject").actor == cast.secretariat
+
+
+def test_a_decision_from_the_record_on_a_changed_nomination_keeps_the_typed_message(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    services.expert_update(expert=expert, by=cast.owner, version=1, profile=expert_profile())
+    response = cast.client_for("secretariat").post(
+        _decide_url(expert, "request_changes"), {f"version_{expert.pk}": 1, "message": "Add the years, please."}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "changed by the nominating State after you opened it" in body
+    assert "Add the years, please." in body
+    expert.refresh_from_db()
+    assert expert.status == S.SUBMITTED
+
+
+@pytest.mark.parametrize("who", ["owner", "focal_point_other_state", "anonymous"])
+def test_only_the_secretariat_reaches_the_decision_pages(cast, who):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    client = cast.client_for(who)
+    for method in ("get", "post"):
+        response = getattr(client, method)(_decide_url(expert, "reject"), {f"version_{expert.pk}": 1, "message": "x"})
+        assert response.status_code == 302 and "/secretariat/login/" in response["Location"]
+    expert.refresh_from_db()
+    assert expert.status == S.SUBMITTED
+
+
+def test_the_decision_pages_refuse_other_methods_and_unknown_decisions(cast):
+    expert = ExpertFactory(status=S.SUBMITTED)
+    client = cast.client_for("secretariat")
+    assert client.put(_decide_url(expert, "reject")).status_code == 405
+    assert client.get(_decide_url(expert, "delete")).status_code == 404

@@ -119,6 +119,14 @@ def test_requesting_changes_needs_a_message(cast):
         services.expert_request_changes(expert=expert, version=expert.version, by=cast.secretariat, message="   ")
 
 
+def test_a_rejection_needs_a_reason(cast):
+    expert = _expert(S.SUBMITTED)
+    with pytest.raises(ValidationError, match="reason"):
+        services.expert_reject(expert=expert, version=1, by=cast.secretariat, message="  ")
+    expert.refresh_from_db()
+    assert expert.status == S.SUBMITTED
+
+
 def test_reject_ends_a_nomination(cast):
     expert = services.expert_reject(
         expert=_expert(S.SUBMITTED), version=1, by=cast.secretariat, message="Not an expert."
@@ -155,6 +163,8 @@ def test_illegal_transitions_are_refused_with_a_clear_message_and_change_nothing
     expert = _expert(status)
     decision = service in ("expert_validate", "expert_reject")
     by, reviewed = (cast.secretariat, {"version": expert.version}) if decision else (cast.owner, {})
+    if service == "expert_reject":
+        reviewed["message"] = "Outside the roster's scope."
     with pytest.raises(ValidationError, match=message):
         getattr(services, service)(expert=expert, by=by, **reviewed)
     expert.refresh_from_db()
@@ -167,11 +177,11 @@ def test_requesting_changes_on_a_draft_is_refused(cast):
         services.expert_request_changes(expert=_expert(S.DRAFT), version=1, by=cast.secretariat, message="Why?")
 
 
-@pytest.mark.parametrize("service", ["expert_validate", "expert_reject"])
-def test_only_the_secretariat_decides(cast, service):
+@pytest.mark.parametrize("service, extra", [("expert_validate", {}), ("expert_reject", {"message": "No."})])
+def test_only_the_secretariat_decides(cast, service, extra):
     expert = _expert(S.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        getattr(services, service)(expert=expert, by=cast.owner, version=expert.version)
+        getattr(services, service)(expert=expert, by=cast.owner, version=expert.version, **extra)
     with pytest.raises(PermissionDenied):
         services.expert_request_changes(expert=expert, version=expert.version, by=cast.owner, message="x")
     expert.refresh_from_db()
@@ -255,7 +265,11 @@ def test_possible_duplicates_are_recorded_on_nomination_and_nothing_merges(cast)
 
 @pytest.mark.parametrize(
     "service, extra",
-    [("expert_validate", {}), ("expert_reject", {}), ("expert_request_changes", {"message": "Add the years."})],
+    [
+        ("expert_validate", {}),
+        ("expert_reject", {"message": "Outside the roster's scope."}),
+        ("expert_request_changes", {"message": "Add the years."}),
+    ],
 )
 def test_a_decision_on_a_version_the_state_has_since_changed_is_refused_and_changes_nothing(cast, service, extra):
     expert = _expert(S.SUBMITTED)
