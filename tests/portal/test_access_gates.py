@@ -51,6 +51,7 @@ SIGNED_IN_PAGES = [
     Page("roster:expert_edit", "get", 200, "put", record="expert"),
     Page("roster:expert_submit", "post", 302, "get", record="expert"),
     Page("roster:expert_confirm", "post", 302, "get", record="expert"),
+    Page("roster:expert_resend_link", "post", 302, "get", record="expert"),
     Page("roster:expert_withdraw", "get", 200, "delete", record="expert"),
     Page("roster:expert_cv", "get", 200, "post", record="expert"),
     Page("needs:need_list", "get", 200, "post", lists="need"),
