@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The roster's full-text search vector (a tsvector on PostgreSQL; SQLite keeps a plain text search).
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -28,7 +28,15 @@ from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import expert_name_match
 from roster.forms import DecisionMessageForm
 from roster.history import expert_history_m2m_sets, expert_parts_changes
-from roster.models import EXPERT_M2M_HISTORY_FIELDS, Education, Employment, Expert, ExpertArticle, ExpertLanguage
+from roster.models import (
+    EXPERT_M2M_HISTORY_FIELDS,
+    Education,
+    Employment,
+    Expert,
+    ExpertArticle,
+    ExpertLanguage,
+    ExpertSearchText,
+)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -119,6 +127,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     "cv_download",
+                    "cv_text_for_search",
                     "consent_given_at",
                     "consent_text_version",
                     "last_confirmed_at",
@@ -128,7 +137,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Record"), {"fields": ["version", "created_by", "created_at", "updated_at"]}),
     ]
-    readonly_fields = ["possible_duplicates", "cv_download", "created_at", "updated_at"]
+    readonly_fields = ["possible_duplicates", "cv_download", "cv_text_for_search", "created_at", "updated_at"]
     # The expert's own history, followed by the changes of its languages, articles, posts and degrees.
     object_history_template = "roster/admin_expert_history.html"
 
@@ -163,6 +172,24 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             return "—"
         link = reverse("roster:expert_cv", args=[expert.pk])
         return format_html('<a href="{}">{}</a>', link, expert.cv_original_name)
+
+    @admin.display(description=_("CV text for the word search"))
+    def cv_text_for_search(self, expert: Expert) -> str:
+        if not expert.cv_file:
+            return "—"
+        Read = ExpertSearchText.CvTextStatus
+        status = Read(
+            ExpertSearchText.objects.filter(expert=expert).values_list("cv_text_status", flat=True).first()
+            or Read.NOT_READ
+        )
+        if status == Read.READ:
+            return status.label
+        if status == Read.PARTIAL:
+            return _("%(status)s. Words further on in the CV are not found by the word search.") % {
+                "status": status.label
+            }
+        unread = _("%(status)s. The CV is kept and opens as usual, but the word search cannot find it by its content.")
+        return unread % {"status": status.label}
 
     @admin.display(description=_("possible duplicates"))
     def possible_duplicates(self, expert: Expert) -> str:

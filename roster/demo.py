@@ -21,6 +21,7 @@ from roster.duplicates import expert_name_key
 from roster.history import parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 from roster.roster_version import roster_version_bump
+from roster.search import search_text_refresh
 
 DEMO_PREFIX = "demo-"
 # Demo focal points (accounts.demo) see their own State's experts, so those States get a larger share.
@@ -376,5 +377,6 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
         stored_ids,
         {(pks[external_id], iso3) for external_id, values in generated for iso3 in values["countries_worked_in"]},
     )
+    search_text_refresh(expert_ids=pks.values())
     roster_version_bump()
     return Expert.objects.filter(external_id__startswith=DEMO_PREFIX).count()

@@ -12,6 +12,7 @@ from portal.filters import StrictFilterSet
 from reference.models import Article, Chapter, Country, Language
 from roster.duplicates import expert_name_key
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
+from roster.search import expert_text_search
 
 # The Convention has 71 articles; a few digits are enough to name any of them.
 ARTICLE_NUMBER_MAX_DIGITS = 4
@@ -48,6 +49,11 @@ class ArticleNumbersFilter(django_filters.ModelMultipleChoiceFilter):
 
 class ExpertFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    text = django_filters.CharFilter(
+        label=_("Words in the summary, posts or CV"),
+        method="filter_text",
+        help_text=_('Every word must appear; the beginning of a word is enough ("launder" finds "laundering").'),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Expert.Status.choices)
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Expert.Sector.choices)
     nominating_state = django_filters.ModelChoiceFilter(label=_("Nominating State"), queryset=Country.objects.all())
@@ -90,6 +96,9 @@ class ExpertFilter(StrictFilterSet):
         for term in value.split()[:5]:
             queryset = queryset.filter(expert_name_match(term))
         return queryset
+
+    def filter_text(self, queryset: QuerySet[Expert], name: str, value: str) -> QuerySet[Expert]:
+        return expert_text_search(queryset, value)
 
     def filter_chapter(self, queryset: QuerySet[Expert], name: str, value: Chapter) -> QuerySet[Expert]:
         held = ExpertArticle.objects.filter(expert=OuterRef("pk"), article__chapter=value)

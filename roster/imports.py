@@ -37,6 +37,7 @@ from roster.duplicates import expert_name_key
 from roster.history import PartsDiff, expert_history_bulk_create, parts_diff_keyed, parts_write
 from roster.models import Expert, ExpertArticle, ExpertLanguage, LanguageLevel
 from roster.roster_version import roster_version_bump
+from roster.search import search_text_refresh
 from roster.services import ArticleExpertise, LanguageSkill, expert_parts_check
 
 COLUMNS = (
@@ -650,6 +651,7 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
     )
     expert_history_bulk_create(to_create, by=by, update=False)
     expert_history_bulk_create(to_update, by=by, update=True)
+    search_text_refresh(expert_ids=expert_ids)
     roster_version_bump()
 
 

@@ -5,6 +5,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Upper
@@ -319,3 +320,66 @@ class RosterVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class SearchVectorColumn(SearchVectorField):
+    """A tsvector on PostgreSQL; elsewhere a text column that stays empty (SQLite searches the folded text)."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class FoldedTextVector(models.Func):
+    """to_tsvector('simple', text) on PostgreSQL, NULL elsewhere.
+
+    'simple' rather than a language's stemmer: CVs and summaries come in any of the roster's languages, often
+    several in one document, and a word typed by the secretariat must find the word as written. Accents and case
+    are folded in Python before the text is stored, so the search is accent-insensitive without `unaccent`.
+    """
+
+    output_field = SearchVectorColumn()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="to_tsvector('simple'::regconfig, %(expressions)s)", **extra_context
+        )
+
+
+class ExpertSearchText(models.Model):
+    """What the secretariat's word search reads of one expert: summary, posts and the CV's text, folded.
+
+    Kept beside the expert rather than on it, so that the roster's own rows (read by every list) stay small and
+    the expert's history does not copy a CV's text at each change. The CV's text is personal data like the CV:
+    it is in the expert's data export, replaced with the CV and deleted by erasure.
+    """
+
+    class CvTextStatus(models.TextChoices):
+        NO_CV = "no_cv", _("No CV")
+        NOT_READ = "not_read", _("Not read yet")
+        READ = "read", _("Text read")
+        PARTIAL = "partial", _("Text read in part: the CV is longer than the search keeps")
+        NO_TEXT = "no_text", _("No text found: the CV may be a scanned image")
+        UNREADABLE = "unreadable", _("The text could not be read")
+
+    expert = models.OneToOneField(Expert, primary_key=True, on_delete=models.CASCADE, related_name="search_text")
+    cv_text = models.TextField(blank=True)
+    cv_text_status = models.CharField(max_length=12, choices=CvTextStatus.choices, default=CvTextStatus.NO_CV)
+    # Summary, current and past posts and CV text, case- and accent-folded, words separated by single spaces.
+    content = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=FoldedTextVector("content"), output_field=SearchVectorColumn(null=True), db_persist=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("searchable text of an expert")
+
+    def __str__(self) -> str:
+        return f"{self.expert_id}:{self.cv_text_status}"
+
+
+# Nothing in it is worth keeping without the person: the row goes with the rest.
+erasure.register(ExpertSearchText, subject="expert", delete=True)

@@ -25,6 +25,7 @@ from roster.models import (
     Expert,
     ExpertArticle,
     ExpertLanguage,
+    ExpertSearchText,
 )
 from roster.roster_version import roster_version_bump
 
@@ -105,6 +106,10 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
     data["cv"] = (
         {"file_name": expert.cv_original_name, "content_type": expert.cv_content_type} if expert.cv_file else None
     )
+    if data["cv"] is not None:
+        # The text read from the CV for the secretariat's search is held about the person too.
+        read = ExpertSearchText.objects.filter(expert=expert).values_list("cv_text", flat=True).first()
+        data["cv"]["text_for_search"] = read or ""
     data["languages"] = [
         {"code": item.language_id, "name": item.language.name, "level": item.get_level_display()}
         for item in expert.languages.select_related("language").order_by("language_id")

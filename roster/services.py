@@ -29,6 +29,7 @@ from portal.locking import locked_at_version
 from portal.mail import mail_send
 from reference.models import Country
 from roster.consent import confirmation_request
+from roster.cv_text import CvText, cv_text_extract
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
 from roster.history import parts_diff_keyed, parts_diff_rows, parts_write
 from roster.models import (
@@ -42,6 +43,7 @@ from roster.models import (
     ExpertLanguage,
 )
 from roster.roster_version import roster_version_bump
+from roster.search import search_text_refresh
 from roster.selectors import expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
 
@@ -228,6 +230,13 @@ def _store_cv(*, expert: Expert, cv: UploadedFile, kind: CvKind) -> None:
         transaction.on_commit(lambda: storage.delete(previous))
 
 
+def _cv_text_read(*, cv: UploadedFile | None, kind: CvKind | None) -> CvText | None:
+    """Read before the file is stored (storing may move an uploaded temporary file away)."""
+    if cv is None or kind is None:
+        return None
+    return cv_text_extract(cv, content_type=kind.content_type)
+
+
 def _duplicate_ids(*, expert: Expert) -> list[int]:
     return list(expert_possible_duplicates_of(expert).values_list("pk", flat=True))
 
@@ -246,6 +255,7 @@ def expert_nominate(
     else:
         raise PermissionDenied
     kind = cv_validate(cv) if cv is not None else None
+    cv_text = _cv_text_read(cv=cv, kind=kind)
     expert = Expert(nominating_state_id=state_id, created_by=by, status=Status.DRAFT)
     _apply_profile(expert=expert, profile=profile)
     with one_history_row(expert, records=EXPERT_HISTORY, by=by, history_type="+"):
@@ -253,6 +263,7 @@ def expert_nominate(
         _replace_children(expert=expert, profile=profile, by=by)
         if kind is not None:
             _store_cv(expert=expert, cv=cv, kind=kind)
+    search_text_refresh(expert_ids=[expert.pk], cv_texts=cv_text and {expert.pk: cv_text})
     roster_version_bump()
     audit_record(
         actor=by,
@@ -282,6 +293,7 @@ def expert_update(
             _("A profile that is %(status)s cannot be edited.") % {"status": current.get_status_display().lower()}
         )
     kind = cv_validate(cv) if cv is not None else None
+    cv_text = _cv_text_read(cv=cv, kind=kind)
     current.version = version + 1
     _apply_profile(expert=current, profile=profile)
     if current.status == Status.ACTIVE:
@@ -291,6 +303,7 @@ def expert_update(
         _replace_children(expert=current, profile=profile, by=by)
         if kind is not None:
             _store_cv(expert=current, cv=cv, kind=kind)
+    search_text_refresh(expert_ids=[current.pk], cv_texts=cv_text and {current.pk: cv_text})
     roster_version_bump()
     audit_record(
         actor=by,
