@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -49,6 +49,21 @@ class SecretariatAdminSite(admin.AdminSite):
                     path(f"workspace/{pattern.pattern}", self.admin_view(pattern.callback), name=pattern.name)
                 )
         return patterns
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().index(request, {"workspace_pages": self.workspace_pages(), **(extra_context or {})})
+
+    def workspace_pages(self) -> list[tuple[str, str]]:
+        """The workspace pages listed on the index: an app's workspace_urls may name some in `menu`, a list of
+        (url name, label) pairs."""
+        pages = []
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.workspace_urls"
+            if find_spec(module_name) is None:
+                continue
+            for name, label in getattr(import_module(module_name), "menu", ()):
+                pages.append((reverse(f"{self.name}:{name}"), str(label)))
+        return pages
 
     def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
         # Here rather than in each model's admin, so that no admin registered now or later (a third

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ParseError
 
 from portal.access import public
-from stats.charts import bar_chart
+from portal.charts import bar_chart
 from stats.dimensions import DIMENSIONS, stats_query_parse
 from stats.models import Measure
 from stats.selectors import stats_snapshot_latest, stats_table
