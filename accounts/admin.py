@@ -13,6 +13,8 @@ from django.urls import URLPattern, path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.services import focal_point_invite, secretariat_user_invite, user_update
@@ -108,3 +110,11 @@ class UserAdmin(BaseUserAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/accounts/user/invite.html", context)
+
+
+# django-otp registers its devices on the default site, which is this restricted admin. A device's page
+# would show any member's TOTP secret (its QR code) and let it be changed without an audit row; devices
+# are set up by their owner on the enrolment page and removed by `manage.py reset_second_factor`.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)

@@ -38,3 +38,21 @@ class InvitationAwarePasswordResetForm(PasswordResetForm):
             template=email_template_name,
             context=context,
         )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
+class SecondFactorEnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six-digit code your authenticator app shows now for the UNCAC expert roster."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

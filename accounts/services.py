@@ -17,10 +17,10 @@ from accounts.models import User
 from accounts.tokens import Purpose, TokenRefused, token_check, token_issue
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.access import SECRETARIAT_GROUP
 from portal.mail import mail_language, mail_send
 from reference.models import Country
 
-SECRETARIAT_GROUP = "Secretariat"
 SECRETARIAT_APPS = ["accounts", "audit", "roster", "needs", "matching", "stats", "reference"]
 
 

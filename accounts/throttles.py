@@ -68,3 +68,22 @@ def account_failure_count(sender: object, credentials: dict, request: HttpReques
     if username:
         # The lock lasts a cool-off after the last failure, so a spray that goes on keeps it shut.
         _count(_key("login-failures", str(username)), _login_cooloff(), extend=True)
+
+
+def second_factor_locked(*, username: str) -> bool:
+    """Too many wrong second-factor codes for this account lately: every code is refused for a while."""
+    return (cache.get(_key("second-factor-failures", username)) or 0) >= settings.SECOND_FACTOR_FAILURE_LIMIT
+
+
+def second_factor_failure_count(*, username: str) -> int:
+    # As for the password: the lock lasts a cool-off after the last wrong code.
+    return _count(_key("second-factor-failures", username), _login_cooloff(), extend=True)
+
+
+def second_factor_unlock(*, username: str) -> None:
+    """A right code, or a reset by an operator, clears the count."""
+    cache.delete(_key("second-factor-failures", username))
+
+
+def second_factor_cooloff_minutes() -> int:
+    return int(_login_cooloff().total_seconds() // 60)

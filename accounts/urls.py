@@ -29,5 +29,7 @@ urlpatterns = [
     ),
     path("password/reset/done/", public(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", public(views.PasswordResetConfirmView.as_view()), name="password_reset_confirm"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
     path("reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"),
 ]

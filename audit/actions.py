@@ -41,6 +41,10 @@ class AuditAction(StrEnum):
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret
     USER_PASSWORD_SET = "user.password_set"  # noqa: S105 - an action name, not a secret
+    USER_SECOND_FACTOR_ENROL = "user.second_factor_enrol"
+    USER_SECOND_FACTOR_FAILURE = "user.second_factor_failure"
+    USER_SECOND_FACTOR_RECOVERY_CODE_USE = "user.second_factor_recovery_code_use"
+    USER_SECOND_FACTOR_RESET = "user.second_factor_reset"
     COUNTRY_STATUS_UPDATE = "country.status_update"
     API_CLIENT_CREATE = "api_client.create"
     API_CLIENT_REVOKE = "api_client.revoke"

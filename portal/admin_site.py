@@ -11,6 +11,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from portal.access import SECRETARIAT_GROUP, second_factor_done, second_factor_pending
+
 # A record's past is there to be read. simple_history's page of a past version saves a posted form
 # with view permission alone (the whole record rewritten to that version, State and status included,
 # with no audit row), and Django's history list has nothing to receive either.
@@ -26,7 +28,25 @@ class SecretariatAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "is_secretariat", False))
+        return bool(
+            user.is_active
+            and user.is_staff
+            and getattr(user, "is_secretariat", False)
+            and second_factor_done(user)
+            and self._in_secretariat_group(request)
+        )
+
+    @staticmethod
+    def _in_secretariat_group(request: HttpRequest) -> bool:
+        # Asked several times per page (the gate, then each_context): read once per request.
+        if not hasattr(request, "_in_secretariat_group"):
+            user = request.user
+            request._in_secretariat_group = user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+        return request._in_secretariat_group
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # A member who gave the password but not yet the code is sent on to the code, not asked to sign in again.
+        return second_factor_pending(request) or super().login(request, extra_context)
 
     def get_urls(self) -> list:
         # Before the admin's own patterns: its last one takes any first path segment as an app label.
@@ -72,7 +92,16 @@ class SecretariatAdminSite(admin.AdminSite):
             view = require_safe(view)
         if getattr(view, "__name__", None) == "changelist_view":
             view = lookup_beyond_the_database_refused(view)
-        return super().admin_view(view, cacheable)
+        gated = super().admin_view(view, cacheable)
+        if getattr(view, "__name__", None) == "logout":
+            return gated  # signing out never waits for the second factor
+
+        @wraps(gated)
+        def second_factor_first(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            # Straight to the second factor's step rather than through the admin's sign-in page.
+            return second_factor_pending(request) or gated(request, *args, **kwargs)
+
+        return second_factor_first
 
 
 def lookup_beyond_the_database_refused(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

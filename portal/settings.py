@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reference",
     "accounts",
     "audit",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The device that verified the secretariat member's second factor in this session, if any.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -153,6 +158,13 @@ AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60
 # Failures on one account from any addresses before it locks (accounts.throttles): higher than the
 # per-address limit, so that a spray from many addresses stops without one typo locking the owner out.
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+# The secretariat's second factor (TOTP, django-otp): wrong codes for one account, from any addresses,
+# before the second factor refuses every code for AXES_COOLOFF_MINUTES after the last one; django-otp
+# itself doubles the wait after each wrong code on a device (1 s, 2 s, 4 s...).
+SECOND_FACTOR_FAILURE_LIMIT = env_int("SECOND_FACTOR_FAILURE_LIMIT", 5)
+OTP_TOTP_ISSUER = "UNCAC expert roster"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories import FocalPointFactory, SecretariatFactory, country
+from tests.second_factor import authenticator_of
 
 PASSWORD = "correct horse battery staple"
 STATE_A = "KEN"
@@ -29,10 +31,17 @@ def signed_in_client(user) -> Client:
     """A test client signed in as USER, past every step the portal asks of that user at sign-in.
 
     Every test that needs a signed-in secretariat member goes through here (or `Cast.client_for`), so
-    that a step added to the secretariat's sign-in is added once, here.
+    that a step added to the secretariat's sign-in is added once, here. A secretariat member's session is
+    verified by an authenticator app (one is set up for the member if there is none), as the second
+    factor's page leaves it: the device recorded in the session as `django_otp.login` does, which the
+    OTPMiddleware checks on every request (tests/accounts/test_second_factor.py drives the page itself).
     """
     client = Client()
     client.force_login(user)
+    if user.is_secretariat:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+        session.save()
     return client
 
 

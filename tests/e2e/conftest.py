@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.second_factor import authenticator_of, code_now
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls made by the
 # tests themselves are still synchronous, so Django's guard against async misuse does not apply.
@@ -66,12 +67,23 @@ def base_url(live_server):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Sign in through the login page as a person would."""
+    """Sign in through the login page as a person would; a secretariat member then types the code of
+    the authenticator app (one is set up for the member if there is none), unless second_factor=False
+    (the test then drives the second factor's page itself)."""
+    from accounts.models import User
 
-    def _sign_in(email: str, password: str = PASSWORD) -> None:
+    def _sign_in(email: str, password: str = PASSWORD, *, second_factor: bool = True) -> None:
+        user = User.objects.filter(email=email).first()
+        device = authenticator_of(user) if second_factor and user is not None and user.is_secretariat else None
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            heading = page.get_by_role("heading", name="Second factor", exact=True)
+            heading.wait_for()
+            page.get_by_label("Code").fill(code_now(device))
+            page.get_by_role("button", name="Verify").click()
+            heading.wait_for(state="detached")
 
     return _sign_in

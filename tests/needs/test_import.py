@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from needs.imports import COLUMNS, need_import
 from needs.models import Need
+from tests.conftest import signed_in_client
 from tests.factories import FocalPointFactory, NeedFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,8 +226,7 @@ def test_a_tampered_or_foreign_confirmation_token_imports_nothing(cast):
     response = client.post(reverse("admin:needs_need_import_confirm"), {"token": token[:-2] + "xx"}, follow=True)
     assert "The confirmation was not valid" in response.content.decode()
     colleague = SecretariatFactory()
-    other = cast.client_for("anonymous")
-    other.force_login(colleague)
+    other = signed_in_client(colleague)
     response = other.post(reverse("admin:needs_need_import_confirm"), {"token": token}, follow=True)
     assert "The confirmation was not valid" in response.content.decode()
     assert not Need.objects.exists()

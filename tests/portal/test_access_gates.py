@@ -72,6 +72,14 @@ EXPERT_PAGES = [
     Page("expert_self:erase", "post", 302, "get", data={"confirm": "on"}),
 ]
 
+# The second factor's own pages answer a secretariat member signed in with a password, before or after the
+# code (tests/accounts/test_second_factor.py follows the steps); the cast's member has given the code, so
+# both pages send the member on.
+SECOND_FACTOR_PAGES = [
+    Page("second_factor", "get", 302, "put"),
+    Page("second_factor_enrol", "get", 302, "delete"),
+]
+
 
 @pytest.fixture
 def records(cast, state_a):
@@ -122,6 +130,25 @@ def test_signed_in_pages_answer_their_state_and_the_secretariat_and_404_to_anoth
 @pytest.mark.parametrize("route", SIGNED_IN_PAGES, ids=str)
 def test_signed_in_pages_refuse_the_wrong_method(cast, records, route):
     response = _send(cast.client_for("owner"), route, _url(route, records), method=route.wrong_method)
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("route", SECOND_FACTOR_PAGES, ids=str)
+def test_second_factor_pages_answer_the_secretariat_only(cast, route, who):
+    url = reverse(route.name)
+    response = _send(cast.client_for(who), route, url)
+    if who == "anonymous":
+        assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
+    elif who == "secretariat":
+        assert response.status_code == route.admitted
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("route", SECOND_FACTOR_PAGES, ids=str)
+def test_second_factor_pages_refuse_the_wrong_method(cast, route):
+    response = _send(cast.client_for("secretariat"), route, reverse(route.name), method=route.wrong_method)
     assert response.status_code == 405
 
 
@@ -209,7 +236,7 @@ def test_every_url_outside_the_admin_has_one_gate_and_it_is_the_outermost_wrappe
 
 def test_the_matrix_above_covers_every_url_behind_a_gate_other_than_public():
     gated = {name for name, view in _routes() if getattr(view, "access_gate", None) != "public"}
-    assert gated == {route.name for route in SIGNED_IN_PAGES + EXPERT_PAGES}
+    assert gated == {route.name for route in SIGNED_IN_PAGES + EXPERT_PAGES + SECOND_FACTOR_PAGES}
 
 
 @pytest.mark.parametrize("route", SIGNED_IN_PAGES, ids=str)

@@ -19,6 +19,7 @@ from audit.models import AuditEvent
 from matching.services import rank_need
 from roster import services
 from stats.services import api_client_create
+from tests.conftest import signed_in_client
 from tests.factories import ExpertFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +128,7 @@ def test_no_admin_page_writes_outside_the_services(cast, label, name):
 def test_every_history_page_refuses_a_post_even_from_a_superuser(cast, django_user_model):
     # A superuser holds every permission, so only the refusal of the method itself protects the past.
     superuser = django_user_model.objects.create_superuser("root@example.org")
-    client = cast.client_for("secretariat")
-    client.force_login(superuser)
+    client = signed_in_client(superuser)
     expert = services.expert_validate(expert=ExpertFactory(status="submitted"), by=cast.secretariat, version=1)
     posts = []
     for record in (expert, NeedFactory()):
