@@ -23,3 +23,8 @@ def code_now(device: TOTPDevice) -> str:
                 code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
                 return f"{code:0{device.digits}d}"
         time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+
+
+# django-otp's middleware reads, on every request of a secretariat member, the device that verified the
+# session's second factor: one query that a bound on a page's queries counts for the secretariat.
+SECOND_FACTOR_QUERIES = 1
