@@ -75,7 +75,9 @@ def second_factor_enrolment_device(*, user: User) -> TOTPDevice:
 
 def enrolment_qr_svg(*, device: TOTPDevice, title: str) -> SafeString:
     """The device's otpauth:// address as a QR code, drawn here as inline SVG (no script, no other server)."""
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title=title)
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", title=title, omitsize=True
+    )
     return mark_safe(svg)  # noqa: S308 - segno escapes the title; the rest is its own path data
 
 
