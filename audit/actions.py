@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     EXPERT_CONSENT_REFUSE = "expert.consent_refuse"
     EXPERT_LINK_REQUEST = "expert.link_request"
     EXPERT_LINK_RESEND = "expert.link_resend"
+    EXPERT_LIST_EXPORT = "expert.list_export"
     EXPERT_DEACTIVATE_STALE = "expert.deactivate_stale"
     EXPERT_UPDATE_REMINDER = "expert.update_reminder"
     EXPERT_DATA_EXPORT = "expert.data_export"

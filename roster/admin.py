@@ -18,11 +18,13 @@ from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
 from portal.admin_site import ReadOnlyAdminMixin
+from portal.csv_export import csv_response
+from reference.models import Country
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import expert_name_match
@@ -79,6 +81,29 @@ def _version_reviewed(request: HttpRequest, pk: int) -> int:
     return int(posted) if posted.isascii() and posted.isdigit() else 0
 
 
+class NominatingStateFilter(admin.SimpleListFilter):
+    """One field to type a State's name or code in, with suggestions, instead of a list of some 190 links."""
+
+    title = _("nominating State")
+    parameter_name = "state"
+    template = "admin/roster/state_filter.html"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(Country.objects.order_by("name").values_list("iso3", "name"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Expert]) -> QuerySet[Expert]:
+        typed = (self.value() or "").strip()
+        if not typed:
+            return queryset
+        state = Country.objects.filter(Q(iso3__iexact=typed) | Q(name__iexact=typed)).first()
+        # A name that matches no State shows no expert, rather than every expert as if unfiltered.
+        return queryset.filter(nominating_state=state) if state is not None else queryset.none()
+
+    def choices(self, changelist) -> list[dict]:
+        kept = {key: value for key, value in changelist.params.items() if key != self.parameter_name}
+        return [{"value": self.value() or "", "kept": sorted(kept.items()), "states": self.lookup_choices}]
+
+
 @admin.register(Expert)
 class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
@@ -94,7 +119,13 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "reviewed_version",
     ]
     list_display_links = ["family_name", "given_name"]
-    list_filter = ["status", "revalidation_pending", "sector", "nominating_state__regional_group", "nominating_state"]
+    list_filter = [
+        "status",
+        "revalidation_pending",
+        "sector",
+        "nominating_state__regional_group",
+        NominatingStateFilter,
+    ]
     # Matched by get_search_results below, each through an index: names folded, e-mail and identifier whole.
     search_fields = ["name_key", "=email", "external_id"]
     search_help_text = _("Part of a name, or a whole e-mail address or external identifier.")
@@ -162,7 +193,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             expert.version,
         )
 
-    @admin.display(boolean=True, description=_("consent"))
+    @admin.display(boolean=True, description=_("consent"), ordering="consent_given_at")
     def consent(self, expert: Expert) -> bool:
         return expert.has_consent
 
@@ -322,7 +353,20 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
     def get_urls(self) -> list:
         decide = self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(self.decide_view))
-        return [path("<int:pk>/decide/<str:decision>/", decide, name="roster_expert_decide"), *super().get_urls()]
+        export = self.admin_site.admin_view(require_GET(self.export_view))
+        return [
+            path("<int:pk>/decide/<str:decision>/", decide, name="roster_expert_decide"),
+            path("export/", export, name="roster_expert_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The list as filtered, searched and sorted on the page, as a CSV file; each export is audited."""
+        changelist = self.get_changelist_instance(request)
+        header, rows = services.expert_list_export(
+            experts=changelist.get_queryset(request), by=request.user, filters=dict(changelist.params)
+        )
+        return csv_response(filename="experts.csv", header=header, rows=rows)
 
     def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         """A decision taken from the expert's record, one expert at a time; a refused one keeps the typed message."""

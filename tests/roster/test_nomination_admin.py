@@ -1,5 +1,7 @@
 """The secretariat decides on nominations from the restricted admin, through the audited services."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
@@ -290,3 +292,63 @@ def test_the_decision_pages_refuse_other_methods_and_unknown_decisions(cast):
     client = cast.client_for("secretariat")
     assert client.put(_decide_url(expert, "reject")).status_code == 405
     assert client.get(_decide_url(expert, "delete")).status_code == 404
+
+
+# --- the experts list -----------------------------------------------------------------------------
+
+
+def test_the_list_is_filtered_by_a_state_typed_by_name_or_code(cast):
+    ExpertFactory(nominating_state=country("FRA"), family_name="Dupont")
+    ExpertFactory(nominating_state=country("KEN"), family_name="Otieno")
+    client = cast.client_for("secretariat")
+    for typed in ("France", "fra", " FRA "):
+        page = client.get(reverse(CHANGELIST), {"state": typed}).content.decode()
+        assert "Dupont" in page and "Otieno" not in page
+    nowhere = client.get(reverse(CHANGELIST), {"state": "Atlantis"}).content.decode()
+    assert "Dupont" not in nowhere and "Otieno" not in nowhere
+    unfiltered = client.get(reverse(CHANGELIST)).content.decode()
+    assert 'list="state-filter-options"' in unfiltered and '<option value="Kenya">KEN</option>' in unfiltered
+    assert "?nominating_state__iso3__exact=" not in unfiltered  # no longer a link per State
+
+
+def test_the_list_sorts_by_the_date_of_consent(cast):
+    ExpertFactory(family_name="Later", consent_given_at=datetime(2026, 5, 1, tzinfo=UTC))
+    ExpertFactory(family_name="Earlier", consent_given_at=datetime(2026, 1, 1, tzinfo=UTC))
+    client = cast.client_for("secretariat")
+    ascending = client.get(reverse(CHANGELIST), {"o": "7"}).content.decode()
+    descending = client.get(reverse(CHANGELIST), {"o": "-7"}).content.decode()
+    assert ascending.index(">Earlier<") < ascending.index(">Later<")
+    assert descending.index(">Later<") < descending.index(">Earlier<")
+
+
+def test_the_list_exports_as_filtered_to_csv_with_an_audit_row(cast):
+    ExpertFactory(nominating_state=country("FRA"), family_name="Dupont", status=S.SUBMITTED)
+    ExpertFactory(nominating_state=country("KEN"), family_name="Otieno")
+    client = cast.client_for("secretariat")
+    response = client.get(reverse("admin:roster_expert_export"), {"state": "FRA"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("id,family_name,given_name,nominating_state,nominating_state_name")
+    assert len(lines) == 2 and ",Dupont," in lines[1] and ",FRA,France," in lines[1]
+    assert ",submitted,Submitted for validation," in lines[1]
+    event = AuditEvent.objects.get(action="expert.list_export")
+    assert event.actor == cast.secretariat and event.details == {"filters": {"state": "FRA"}}
+
+
+@pytest.mark.parametrize("who", ["owner", "anonymous"])
+def test_only_the_secretariat_exports_the_list(cast, who):
+    ExpertFactory()
+    response = cast.client_for(who).get(reverse("admin:roster_expert_export"))
+    assert response.status_code == 302 and "/secretariat/login/" in response["Location"]
+    assert not AuditEvent.objects.filter(action="expert.list_export").exists()
+
+
+def test_the_export_takes_the_same_queries_for_3_or_30_experts(cast, django_assert_max_num_queries):
+    client = cast.client_for("secretariat")
+    ExpertFactory.create_batch(3)
+    with django_assert_max_num_queries(30) as few:
+        b"".join(client.get(reverse("admin:roster_expert_export")).streaming_content)
+    ExpertFactory.create_batch(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        b"".join(client.get(reverse("admin:roster_expert_export")).streaming_content)
