@@ -87,7 +87,7 @@ class UserAdmin(BaseUserAdmin):
             data = form.cleaned_data
             try:
                 if data["role"] == User.Role.FOCAL_POINT:
-                    user = focal_point_invite(
+                    focal_point_invite(
                         email=data["email"],
                         state_iso3=data["state"].iso3,
                         full_name=data["full_name"],
@@ -95,13 +95,15 @@ class UserAdmin(BaseUserAdmin):
                         by=request.user,
                     )
                 else:
-                    user = secretariat_user_invite(
+                    secretariat_user_invite(
                         email=data["email"], full_name=data["full_name"], language=data["language"], by=request.user
                     )
             except ValidationError as exc:
                 form.add_error("email", exc)
             else:
-                messages.success(request, _("%(email)s has been invited by e-mail.") % {"email": user.email})
+                # The address as the person typed it: the account keeps it folded to lower case, for signing in.
+                invited = _("%(email)s has been invited by e-mail.") % {"email": data["email"].strip()}
+                messages.success(request, invited)
                 return redirect("admin:accounts_user_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -107,8 +107,8 @@ class NominatingStateFilter(admin.SimpleListFilter):
 @admin.register(Expert)
 class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
-        "family_name",
-        "given_name",
+        "family_name_shown",
+        "given_name_shown",
         "nominating_state",
         "nationality",
         "status",
@@ -118,7 +118,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "updated_at",
         "reviewed_version",
     ]
-    list_display_links = ["family_name", "given_name"]
+    list_display_links = ["family_name_shown", "given_name_shown"]
     list_filter = [
         "status",
         "revalidation_pending",
@@ -192,6 +192,14 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             _version_field(expert.pk),
             expert.version,
         )
+
+    @admin.display(description=_("family name"), ordering="family_name")
+    def family_name_shown(self, expert: Expert) -> str:
+        return expert.display_name if expert.erased_at is not None else expert.family_name
+
+    @admin.display(description=_("given name"), ordering="given_name")
+    def given_name_shown(self, expert: Expert) -> str:
+        return "" if expert.erased_at is not None else expert.given_name
 
     @admin.display(boolean=True, description=_("consent"), ordering="consent_given_at")
     def consent(self, expert: Expert) -> bool:

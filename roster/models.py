@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,6 +166,16 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name as pages show it; an erased expert is named as such, not by the pseudonym left in the row."""
+        return gettext("Erased expert") if self.erased_at is not None else f"{self.given_name} {self.family_name}"
+
+    @property
+    def list_name(self) -> str:
+        """The name as lists sort and show it: family name first."""
+        return gettext("Erased expert") if self.erased_at is not None else f"{self.family_name}, {self.given_name}"
 
     @property
     def has_consent(self) -> bool:
