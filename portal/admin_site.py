@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from portal.access import SECRETARIAT_GROUP, second_factor_done, second_factor_pending
+from portal.attention import attention_for
 
 # A record's past is there to be read. simple_history's page of a past version saves a posted form
 # with view permission alone (the whole record rewritten to that version, State and status included,
@@ -71,7 +72,9 @@ class SecretariatAdminSite(admin.AdminSite):
         return patterns
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        return super().index(request, {"workspace_pages": self.workspace_pages(), **(extra_context or {})})
+        # The validation queue and whatever else waits for the member, as on the portal's home page.
+        context = {"workspace_pages": self.workspace_pages(), "attention": attention_for(user=request.user)}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def workspace_pages(self) -> list[tuple[str, str]]:
         """The workspace pages listed on the index: an app's workspace_urls may name some in `menu`, a list of

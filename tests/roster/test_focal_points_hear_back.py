@@ -130,3 +130,10 @@ def test_confirm_still_current_is_offered_only_on_active_profiles(cast, state_a,
     expert = ExpertFactory(nominating_state=state_a, status=status)
     page = cast.client_for("owner").get(reverse("roster:expert_detail", args=[expert.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert ("Confirm still current" in page.content.decode()) is shown
+
+
+def test_the_restricted_admins_home_shows_the_validation_queue(cast):
+    waiting = ExpertFactory(status=S.SUBMITTED, family_name="Kamau", given_name="Wanjiru")
+    page = cast.client_for("secretariat").get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="validation-queue"' in page and "Nominations waiting for validation" in page
+    assert reverse("roster:expert_detail", args=[waiting.pk]) in page and "Kamau, Wanjiru" in page
