@@ -65,6 +65,8 @@ def expert_attention(user: User) -> list[AttentionItem]:
     counts = experts.aggregate(**{key: Count("pk", filter=where) for key, (_title, where, _f) in buckets.items()})
     items = []
     listing = reverse("roster:expert_list")
+    # The secretariat decides from the record in its restricted admin; a focal point acts from the portal's page.
+    record = "admin:roster_expert_change" if user.is_secretariat else "roster:expert_detail"
     for key, (title, where, filters) in buckets.items():
         if not counts[key]:
             continue
@@ -76,7 +78,7 @@ def expert_attention(user: User) -> list[AttentionItem]:
                 examples=[
                     (
                         f"{expert.family_name}, {expert.given_name}",
-                        reverse("roster:expert_detail", args=[expert.pk]),
+                        reverse(record, args=[expert.pk]),
                         expert.secretariat_message if key in ("changes", "rejected") else "",
                     )
                     for expert in first

@@ -136,4 +136,4 @@ def test_the_restricted_admins_home_shows_the_validation_queue(cast):
     waiting = ExpertFactory(status=S.SUBMITTED, family_name="Kamau", given_name="Wanjiru")
     page = cast.client_for("secretariat").get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="validation-queue"' in page and "Nominations waiting for validation" in page
-    assert reverse("roster:expert_detail", args=[waiting.pk]) in page and "Kamau, Wanjiru" in page
+    assert reverse("admin:roster_expert_change", args=[waiting.pk]) in page and "Kamau, Wanjiru" in page
