@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
 from portal.admin_site import ReadOnlyAdminMixin
-from portal.csv_export import csv_response
+from portal.csv_export import csv_lines
 from reference.models import Country
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
@@ -374,7 +374,9 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         header, rows = services.expert_list_export(
             experts=changelist.get_queryset(request), by=request.user, filters=dict(changelist.params)
         )
-        return csv_response(filename="experts.csv", header=header, rows=rows)
+        response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="experts.csv"'
+        return response
 
     def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         """A decision taken from the expert's record, one expert at a time; a refused one keeps the typed message."""

@@ -165,7 +165,7 @@ class Expert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        return self.display_name
 
     @property
     def display_name(self) -> str:

@@ -26,6 +26,7 @@ from roster.models import (
     ExpertArticle,
     ExpertLanguage,
     ExpertSearchText,
+    erased_family_name,
 )
 from roster.roster_version import roster_version_bump
 
@@ -263,7 +264,8 @@ def expert_erase(*, expert: Expert, by: User | None) -> Expert:
         if isinstance(event.details, dict) and ERASED_AUDIT_DETAILS & event.details.keys():
             event.details = {key: "" if key in ERASED_AUDIT_DETAILS else value for key, value in event.details.items()}
             event.save(update_fields=["details"])
-    events.update(target_repr=str(expert))
+    # The pseudonym, not the page's wording, so that the trail reads the same in every language.
+    events.update(target_repr=erased_family_name(expert.pk))
     audit_record(
         actor=by, action=AuditAction.EXPERT_ERASE, target=expert, details={"by": "expert" if by is None else "user"}
     )
