@@ -414,10 +414,22 @@ def test_on_postgresql_the_search_uses_the_gin_index(cast):
         cursor.execute("ANALYZE roster_expert")
     with CaptureQueriesContext(connection) as queries:
         cast.client_for("secretariat").get(reverse("roster:expert_list"), {"text": "rare"})
-    page = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "roster_expertsearchtext" in q["sql"]]
-    assert len(page) == 1
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {page[0]}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "expert_search_text_vector_gin" in plan, plan
+    # The short count that decides on ranking, the page's count and the page itself.
+    searches = [q["sql"] for q in queries if "roster_expertsearchtext" in q["sql"]]
+    assert len(searches) == 3
+    for sql in searches:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "expert_search_text_vector_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's")
+def test_on_postgresql_too_many_matches_keep_the_lists_order_instead_of_ranking_them_all(cast, monkeypatch):
+    monkeypatch.setattr("roster.search.RANKED_AT_MOST", 1)
+    once = ExpertFactory(family_name="Aaa", summary="asset recovery")
+    often = ExpertFactory(family_name="Zzz", summary="asset recovery asset recovery asset recovery asset")
+    search_text_refresh(expert_ids=[once.pk, often.pk])
+    assert _found(cast.client_for("secretariat"), text="asset") == ["Aaa", "Zzz"]
+    assert _found(cast.client_for("secretariat"), text="asset", q="zzz") == ["Zzz"]
