@@ -104,6 +104,7 @@ class OneTimeToken(models.Model):
         PASSWORD_SET = "password_set", _("set a password")
         EXPERT_LINK = "expert_link", _("expert's own pages")
         NEEDS_IMPORT = "needs_import", _("confirm a needs import")
+        AVAILABILITY_ANSWER = "availability_answer", _("answer a request for availability")
 
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=32, choices=Purpose.choices)

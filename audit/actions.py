@@ -38,6 +38,10 @@ class AuditAction(StrEnum):
     SHORTLIST_ADD = "shortlist.add"
     SHORTLIST_REMOVE = "shortlist.remove"
     SHORTLIST_STATUS = "shortlist.status"
+    SHORTLIST_MOVE = "shortlist.move"
+    SHORTLIST_AVAILABILITY_REQUEST = "shortlist.availability_request"
+    SHORTLIST_AVAILABILITY_REMINDER = "shortlist.availability_reminder"
+    SHORTLIST_EXPORT = "shortlist.export"
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret

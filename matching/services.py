@@ -9,13 +9,13 @@ process ranks on a stale roster.
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from matching import engine
-from matching.models import MatchingPolicy, RankedCandidate, RankingSnapshot
+from matching.models import MatchingPolicy, RankedCandidate, RankingSnapshot, ShortlistEntry
 from needs.models import Need
 from reference.models import Article, AssistanceType, Chapter, Country, LanguageLevel, LegalSystem
 from reference.models import Language as ReferenceLanguage
@@ -296,19 +296,34 @@ def need_vector(
     )
 
 
-def workload_counts(*, roster: engine.RosterMatrix, policy: MatchingPolicy, besides: Need) -> np.ndarray:
-    """How many other needs each expert is already proposed for: a place in the first k of the latest ranking of a
-    need being shortlisted. (Shortlist entries, when the review workspace records them, are the finer source.)"""
-    latest = RankingSnapshot.objects.filter(need=OuterRef("snapshot__need")).order_by("-created_at", "-id")
+# A deployment weighs on an expert's workload for a year after it ends (or, without an end, after it starts).
+WORKLOAD_DEPLOYMENT_WINDOW = timedelta(days=365)
+WORKLOAD_STATUSES = (
+    ShortlistEntry.Status.CONTACTED,
+    ShortlistEntry.Status.AVAILABLE,
+    ShortlistEntry.Status.SELECTED,
+)
+
+
+def workload_counts(
+    *, roster: engine.RosterMatrix, policy: MatchingPolicy, besides: Need, today: date | None = None
+) -> np.ndarray:
+    """How many other needs each expert is already engaged for: a current shortlist entry that has gone past the
+    proposal (contacted, available or selected), or a deployment within the last WORKLOAD_DEPLOYMENT_WINDOW.
+
+    A mere proposal does not count: the secretariat proposes widely, and an expert nobody has asked yet is not
+    busy. A declined or removed entry does not count either."""
+    since = (today or timezone.localdate()) - WORKLOAD_DEPLOYMENT_WINDOW
+    recent_deployment = Q(status=ShortlistEntry.Status.DEPLOYED) & (
+        Q(deployed_until__gte=since) | Q(deployed_until__isnull=True, deployed_from__gte=since)
+    )
     counts = (
-        RankedCandidate.objects.filter(
-            snapshot=Subquery(latest.values("pk")[:1]),
-            snapshot__need__status=Need.Status.SHORTLISTING,
-            rank__lte=policy.k,
-        )
-        .exclude(snapshot__need=besides)
+        ShortlistEntry.objects.filter(removed_at__isnull=True)
+        .filter(Q(status__in=WORKLOAD_STATUSES) | recent_deployment)
+        .exclude(need=besides)
+        .order_by()
         .values_list("expert_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("need_id", distinct=True))
     )
     workload = np.zeros(len(roster), dtype=np.int64)
     for expert_id, number in counts:

@@ -140,8 +140,11 @@ def shortlist_status_set(
     comment: str | None = None,
     deployed_from: date | None = None,
     deployed_until: date | None = None,
+    via: str | None = None,
 ) -> ShortlistEntry:
-    """Move an entry along its road; `comment` is the expert's own words with an answer, `note` the secretariat's."""
+    """Move an entry along its road; `comment` is the expert's own words with an answer, `note` the secretariat's.
+
+    `via` names, in the audit row, how a change without a signed-in author came (the expert's own link)."""
     _ensure_secretariat(by)
     entry = _locked_entry(entry_id=entry_id, version=version)
     if status not in TRANSITIONS.get(entry.status, frozenset()):
@@ -180,6 +183,47 @@ def shortlist_status_set(
         actor=by,
         action=AuditAction.SHORTLIST_STATUS,
         target=entry,
-        details={"need": entry.need_id, "expert": entry.expert_id, **changed},
+        details={"need": entry.need_id, "expert": entry.expert_id, **changed, **({"via": via} if via else {})},
+    )
+    return entry
+
+
+@transaction.atomic
+def shortlist_move(*, by: User | None, entry_id: int, version: int | None, direction: str) -> ShortlistEntry:
+    """Swap an entry with its neighbour above ("up") or below ("down") in the need's current order.
+
+    The neighbour's position changes too, so its version moves on: a form opened on it before the move is refused
+    rather than applied to an order its author did not see. At either end, nothing changes and nothing is recorded.
+    """
+    _ensure_secretariat(by)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move an entry up or down."), code="direction")
+    # The need's row is locked first, as shortlist_add does, so that an addition and a move never interleave.
+    entry = ShortlistEntry.objects.only("need_id").get(pk=entry_id)
+    Need.objects.select_for_update().filter(pk=entry.need_id).get()
+    entry = _locked_entry(entry_id=entry_id, version=version)
+    current = ShortlistEntry.objects.select_for_update().filter(need_id=entry.need_id, removed_at__isnull=True)
+    if direction == "up":
+        neighbour = current.filter(position__lte=entry.position).exclude(pk=entry.pk).order_by("-position", "-id")
+    else:
+        neighbour = current.filter(position__gte=entry.position).exclude(pk=entry.pk).order_by("position", "id")
+    other = neighbour.first()
+    if other is None:
+        return entry
+    before = entry.position
+    entry.position, other.position = other.position, entry.position
+    for moved in (entry, other):
+        moved.version += 1
+        moved.save(update_fields=["position", "version", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.SHORTLIST_MOVE,
+        target=entry,
+        details={
+            "need": entry.need_id,
+            "expert": entry.expert_id,
+            "position": [before, entry.position],
+            "swapped_with": other.pk,
+        },
     )
     return entry

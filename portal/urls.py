@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("nominations/", include("roster.urls")),
     path("expert/", include("roster.expert_urls")),
+    path("availability/", include("review.urls")),
     path("needs/", include("needs.urls")),
     path("secretariat/", admin.site.urls),
     path("api/v1/", include("stats.api_urls")),

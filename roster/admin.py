@@ -39,6 +39,7 @@ from roster.models import (
     ExpertLanguage,
     ExpertSearchText,
 )
+from roster.record_access import record_justification_held, record_reached_from_workspace
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -247,11 +248,19 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
+        justification = record_justification_held(request, expert_id=int(object_id)) if object_id.isdigit() else None
+        if request.method == "GET" and justification is None and record_reached_from_workspace(request):
+            return TemplateResponse(
+                request,
+                "roster/admin_record_justification_required.html",
+                {**self.admin_site.each_context(request), "title": _("A justification is needed")},
+                status=403,
+            )
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
             expert = self.get_object(request, object_id)
             if expert is not None:
-                services.expert_record_opened(expert=expert, by=request.user)
+                services.expert_record_opened(expert=expert, by=request.user, justification=justification)
         return response
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:

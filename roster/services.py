@@ -518,10 +518,15 @@ def expert_reject(*, expert: Expert, by: User, version: int, message: str) -> Ex
 
 
 @transaction.atomic
-def expert_record_opened(*, expert: Expert, by: User, version_id: int | None = None) -> None:
-    """The secretariat sees everything, so each opening of a full record (or of a past version) is written down."""
+def expert_record_opened(
+    *, expert: Expert, by: User, version_id: int | None = None, justification: dict[str, Any] | None = None
+) -> None:
+    """The secretariat sees everything, so each opening of a full record (or of a past version) is written down,
+    with the need or reason that justified it when it was opened from the workspace."""
     if getattr(by, "is_secretariat", False):
-        details = {"history_id": version_id} if version_id is not None else None
+        details: dict[str, Any] = {"history_id": version_id} if version_id is not None else {}
+        if justification is not None:
+            details["justification"] = justification
         audit_record(actor=by, action=AuditAction.EXPERT_VIEW, target=expert, details=details)
 
 

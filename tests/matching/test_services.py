@@ -3,12 +3,13 @@ restricted admin, rank_need's JSON and coverage."""
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from matching import services
@@ -20,7 +21,14 @@ from roster.imports import COLUMNS as IMPORT_COLUMNS
 from roster.imports import expert_import
 from roster.personal_data import expert_erase
 from roster.roster_version import roster_version_current
-from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, NeedFactory, country
+from tests.factories import (
+    ExpertArticleFactory,
+    ExpertFactory,
+    ExpertLanguageFactory,
+    NeedFactory,
+    ShortlistEntryFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,12 +189,41 @@ def test_rank_need_refuses_an_unknown_need():
         call_command("rank_need", "999999", "--json")
 
 
-def test_experts_already_proposed_for_a_need_being_shortlisted_rank_lower(cast):
-    busy, free = expert(articles={46: 3, 5: 3}), expert(articles={46: 3})
-    services.rank_need(need=NeedFactory(articles=[5], status="shortlisting"))
-    services.rank_need(need=NeedFactory(articles=[5], status="open"))  # not being shortlisted: no load
-    ranked = list(services.rank_need(need=NeedFactory(articles=[46])).candidates_ranked.order_by("rank"))
-    assert [(row.expert_id, row.components["workload"]) for row in ranked] == [(free.pk, 1.0), (busy.pk, 0.5)]
+def test_experts_engaged_on_other_needs_rank_lower_by_how_many(cast):
+    """Workload is read from the shortlists: entries past the proposal, and deployments of the last year."""
+    twice, once, recently_deployed = (expert() for _ in range(3))
+    proposed_only, declined, removed, deployed_long_ago, free = (expert() for _ in range(5))
+    today = date.today()
+    for person, status in [
+        (twice, "contacted"),
+        (twice, "selected"),
+        (once, "available"),
+        (proposed_only, "proposed"),  # nobody has asked them yet
+        (declined, "declined"),
+    ]:
+        ShortlistEntryFactory(expert=person, status=status)
+    ShortlistEntryFactory(expert=recently_deployed, status="deployed", deployed_from=today - timedelta(days=30))
+    ShortlistEntryFactory(
+        expert=deployed_long_ago,
+        status="deployed",
+        deployed_from=today - timedelta(days=800),
+        deployed_until=today - timedelta(days=400),
+    )
+    ShortlistEntryFactory(expert=removed, status="contacted", removed_at=timezone.now(), removed_reason="Mistake")
+    need = NeedFactory(articles=[46])
+    ShortlistEntryFactory(need=need, expert=free, status="contacted")  # this need's own shortlist is no load
+    ranked = services.rank_need(need=need, top=20).candidates_ranked.all()
+    workload = {row.expert_id: row.components["workload"] for row in ranked}
+    assert workload == {
+        twice.pk: pytest.approx(1 / 3),
+        once.pk: 0.5,
+        recently_deployed.pk: 0.5,
+        proposed_only.pk: 1.0,
+        declined.pk: 1.0,
+        removed.pk: 1.0,
+        deployed_long_ago.pk: 1.0,
+        free.pk: 1.0,
+    }
 
 
 # --- the policy in the restricted admin -------------------------------------------------------------

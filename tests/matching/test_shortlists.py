@@ -8,7 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from matching.models import ShortlistEntry
-from matching.shortlists import shortlist_add, shortlist_current, shortlist_remove, shortlist_status_set
+from matching.shortlists import (
+    shortlist_add,
+    shortlist_current,
+    shortlist_move,
+    shortlist_remove,
+    shortlist_status_set,
+)
 from portal.locking import VersionConflict
 from roster.personal_data import expert_erase
 from tests.factories import ExpertFactory, NeedFactory
@@ -161,3 +167,37 @@ def test_erasing_the_expert_blanks_the_free_text_of_their_entries_and_keeps_the_
     entry.refresh_from_db()
     assert (entry.note, entry.answer_comment) == ("", "")
     assert (entry.status, entry.deployed_from) == ("deployed", date(2027, 3, 1))
+
+
+def test_moving_an_entry_swaps_it_with_its_neighbour_and_leaves_a_row(cast, need):
+    a, b, c = (shortlist_add(by=cast.secretariat, need=need, expert=ExpertFactory()) for _ in range(3))
+    moved = shortlist_move(by=cast.secretariat, entry_id=c.pk, version=c.version, direction="up")
+    assert [entry.pk for entry in shortlist_current(need=need)] == [a.pk, c.pk, b.pk]
+    assert moved.version == c.version + 1
+    b.refresh_from_db()
+    assert b.version == 2  # its place changed too: a form drawn before the move is stale
+    event = AuditEvent.objects.get(action=AuditAction.SHORTLIST_MOVE)
+    assert event.actor == cast.secretariat
+    assert event.details == {"need": need.pk, "expert": c.expert_id, "position": [3, 2], "swapped_with": b.pk}
+    moved = shortlist_move(by=cast.secretariat, entry_id=a.pk, version=a.version, direction="down")
+    assert [entry.pk for entry in shortlist_current(need=need)] == [c.pk, a.pk, b.pk]
+
+
+def test_moving_past_either_end_or_over_a_removed_entry_changes_nothing(cast, need):
+    a, b, c = (shortlist_add(by=cast.secretariat, need=need, expert=ExpertFactory()) for _ in range(3))
+    shortlist_remove(by=cast.secretariat, entry_id=b.pk, version=b.version, reason="Not free")
+    shortlist_move(by=cast.secretariat, entry_id=a.pk, version=a.version, direction="up")
+    assert not AuditEvent.objects.filter(action=AuditAction.SHORTLIST_MOVE).exists()
+    shortlist_move(by=cast.secretariat, entry_id=c.pk, version=c.version, direction="up")
+    assert [entry.pk for entry in shortlist_current(need=need)] == [c.pk, a.pk]
+
+
+def test_a_move_on_an_older_version_or_by_a_focal_point_is_refused(cast, need):
+    a, b = (shortlist_add(by=cast.secretariat, need=need, expert=ExpertFactory()) for _ in range(2))
+    shortlist_move(by=cast.secretariat, entry_id=b.pk, version=b.version, direction="up")
+    with pytest.raises(VersionConflict):
+        shortlist_move(by=cast.secretariat, entry_id=a.pk, version=a.version, direction="up")
+    with pytest.raises(PermissionDenied):
+        shortlist_move(by=cast.owner, entry_id=b.pk, version=None, direction="down")
+    with pytest.raises(ValidationError):
+        shortlist_move(by=cast.secretariat, entry_id=b.pk, version=None, direction="sideways")

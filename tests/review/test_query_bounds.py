@@ -1,0 +1,51 @@
+"""The review page and its exports read a fixed number of queries whatever the roster's or the shortlist's size."""
+
+import pytest
+from django.urls import reverse
+
+from matching.shortlists import shortlist_add, shortlist_status_set
+from review.services import review_rank
+from tests.review.conftest import ranked_expert
+
+pytestmark = pytest.mark.django_db
+
+# Counted at 21 on SQLite: session and user (2), the admin's permissions (2), need with its articles and languages
+# (3), ranking and candidates (2), filter's languages (1), shortlist with legal systems, links, reminders and the
+# active policy (5), legal system names (1), history (2), policies (1), the session's save (3). None grows with the
+# roster or the shortlist; the bound leaves room for a sign-in step's own read or two.
+PAGE_QUERIES = 24
+# Counted at 9: session and user, need, the shortlist with its experts, the audit row (with its savepoints), the
+# session's save (3).
+EXPORT_QUERIES = 12
+
+
+def _roster(cast, need, *, experts: int, shortlisted: int) -> None:
+    people = [ranked_expert(("FRA", "NGA", "BRA", "IND", "POL")[i % 5]) for i in range(experts)]
+    review_rank(need=need, by=cast.secretariat)
+    for person in people[:shortlisted]:
+        entry = shortlist_add(by=cast.secretariat, need=need, expert=person)
+        shortlist_status_set(by=cast.secretariat, entry_id=entry.pk, version=entry.version, status="contacted")
+
+
+@pytest.mark.parametrize(("experts", "shortlisted"), [(3, 1), (60, 12)])
+def test_the_review_page_reads_a_bounded_number_of_queries(
+    cast, need, experts, shortlisted, django_assert_max_num_queries
+):
+    _roster(cast, need, experts=experts, shortlisted=shortlisted)
+    client = cast.client_for("secretariat")
+    url = reverse("admin:review_need", args=[need.pk])
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert client.get(url, {"language": "en", "availability": "now", "regional_group": "AFR"}).status_code == 200
+
+
+@pytest.mark.parametrize(("experts", "shortlisted"), [(3, 1), (40, 12)])
+def test_the_exports_read_a_bounded_number_of_queries(cast, need, experts, shortlisted, django_assert_max_num_queries):
+    _roster(cast, need, experts=experts, shortlisted=shortlisted)
+    client = cast.client_for("secretariat")
+    with django_assert_max_num_queries(EXPORT_QUERIES):
+        response = client.get(reverse("admin:review_shortlist_csv", args=[need.pk]))
+        b"".join(response.streaming_content)
+    with django_assert_max_num_queries(EXPORT_QUERIES):
+        assert client.get(reverse("admin:review_shortlist_print", args=[need.pk])).status_code == 200
