@@ -253,7 +253,11 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             return TemplateResponse(
                 request,
                 "roster/admin_record_justification_required.html",
-                {**self.admin_site.each_context(request), "title": _("A justification is needed")},
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("A justification is needed"),
+                    "expert_id": int(object_id),
+                },
                 status=403,
             )
         response = super().change_view(request, object_id, form_url, extra_context)

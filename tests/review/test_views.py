@@ -181,10 +181,11 @@ def test_another_policy_ranks_side_by_side(staff, need, experts):
 def test_opening_a_full_record_from_the_workspace_asks_for_the_need_and_records_it(cast, staff, need, shortlisted):
     expert = shortlisted[0].expert
     record = reverse("admin:roster_expert_change", args=[expert.pk])
-    refused = staff.get(record + "?via=workspace")
-    assert refused.status_code == 403
-    assert not AuditEvent.objects.filter(action=AuditAction.EXPERT_VIEW).exists()
     ask = reverse("admin:review_record_open", args=[expert.pk])
+    refused = staff.get(record, headers={"referer": "http://testserver" + review_url(need)})
+    assert refused.status_code == 403 and ask in refused.content.decode()
+    assert staff.get(record + "?via=workspace").status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPERT_VIEW).exists()
     assert staff.get(ask, {"need": need.pk}).status_code == 200
     assert staff.post(ask, {"need": "", "reason": " "}).status_code == 400
     response = staff.post(ask, {"need": need.pk})
