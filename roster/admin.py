@@ -248,8 +248,13 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        justification = record_justification_held(request, expert_id=int(object_id)) if object_id.isdigit() else None
-        if request.method == "GET" and justification is None and record_reached_from_workspace(request):
+        from_workspace = record_reached_from_workspace(request)
+        justification = (
+            record_justification_held(request, expert_id=int(object_id))
+            if from_workspace and object_id.isdigit()
+            else None
+        )
+        if request.method == "GET" and justification is None and from_workspace:
             return TemplateResponse(
                 request,
                 "roster/admin_record_justification_required.html",

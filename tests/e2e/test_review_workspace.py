@@ -5,6 +5,7 @@ is in the audit trail and on the page."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -85,7 +86,7 @@ def test_a_member_shortlists_asks_and_deploys_an_expert_and_exports_the_shortlis
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Export the shortlist (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert [(row["family_name"], row["status"]) for row in rows] == [
         ("Diallo", "deployed"),
         ("Fernández", "proposed"),

@@ -294,3 +294,12 @@ def test_a_status_change_by_another_member_meanwhile_is_a_conflict(cast, staff, 
     shortlist_status_set(by=cast.secretariat, entry_id=entry.pk, version=1, status="contacted")
     response = staff.post(review_url(need, "review_status", entry.pk), {"version": 1, "status": "contacted"})
     assert response.status_code == 409
+
+
+def test_a_record_opened_from_the_admin_lists_is_audited_without_the_workspaces_justification(
+    cast, staff, need, shortlisted
+):
+    expert = shortlisted[0].expert
+    staff.post(reverse("admin:review_record_open", args=[expert.pk]), {"need": need.pk})
+    assert staff.get(reverse("admin:roster_expert_change", args=[expert.pk])).status_code == 200
+    assert AuditEvent.objects.get(action=AuditAction.EXPERT_VIEW).details == {}
