@@ -20,10 +20,10 @@ from matching.models import MatchingPolicy, RankedCandidate, ShortlistEntry
 from matching.shortlists import shortlist_add, shortlist_move, shortlist_remove, shortlist_status_set
 from needs.models import Need
 from portal.access import public
+from portal.charts import Series, bar_chart, grouped_bar_chart
 from portal.csv_export import csv_lines
 from portal.locking import VersionConflict
 from review import selectors, services
-from review.charts import mix_chart
 from review.forms import AddForm, AnswerForm, EntryForm, MoveForm, RecordOpenForm, RemoveForm, StatusForm
 from review.history import history_rows
 from roster.models import Expert
@@ -31,6 +31,7 @@ from roster.record_access import WORKSPACE_MARK, record_justification_hold
 
 # The page's own query parameters, carried through its forms so that an action lands back on the same view.
 PAGE_PARAMETERS = ("regional_group", "language", "availability", "compare")
+MIX_LABEL_WIDTH = 200
 
 
 def _back_query(data: QueryDict) -> str:
@@ -82,8 +83,18 @@ def _page(request: HttpRequest, need: Need, *, failed: dict[str, Any] | None = N
         "candidates": candidates,
         "filter": candidate_filter,
         "shortlist": shortlist,
-        "regional_chart": mix_chart(shortlist.regional_mix, title=_("Shortlist by regional group")),
-        "legal_chart": mix_chart(shortlist.legal_system_mix, title=_("Shortlist by legal system")),
+        "regional_chart": grouped_bar_chart(
+            labels=[row.label for row in shortlist.regional_mix],
+            series=[
+                Series(str(_("On the shortlist")), [row.count for row in shortlist.regional_mix]),
+                Series(str(_("Cap")), [row.cap for row in shortlist.regional_mix]),
+            ],
+            label_width=MIX_LABEL_WIDTH,
+        ),
+        "legal_chart": bar_chart(
+            [{"label": row.label, "value": row.count} for row in shortlist.legal_system_mix],
+            label_width=MIX_LABEL_WIDTH,
+        ),
         "history": history_rows(events, experts=experts),
         "policies": selectors.policies_for_comparison(user=user),
         "comparison": comparison,

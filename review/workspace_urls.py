@@ -1,6 +1,7 @@
 """The review workspace's pages, mounted by portal.admin_site under /secretariat/workspace/ (named admin:<name>)."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from review import views
 
@@ -26,3 +27,5 @@ urlpatterns = [
     path("needs/<int:need_id>/shortlist/print/", views.shortlist_print, name="review_shortlist_print"),
     path("experts/<int:expert_id>/open/", views.record_open, name="review_record_open"),
 ]
+# Listed on the restricted admin's index page (portal/admin_site.py).
+menu = [("review_need_list", _("Review needs: rankings and shortlists"))]

@@ -156,7 +156,8 @@ def test_the_shortlist_is_exported_as_csv_and_as_a_printable_page_and_both_are_r
 def test_the_mix_chart_is_drawn_on_the_server_with_its_data_table(staff, need, shortlisted):
     page = staff.get(review_url(need)).content.decode()
     content = page.split('id="content-main"')[1]
-    assert content.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 2
+    assert 'aria-labelledby="regional-mix-title regional-mix-desc"' in content
+    assert 'aria-labelledby="legal-mix-title legal-mix-desc"' in content
     assert "<script" not in content and "cdn" not in page.lower()
     assert "Shortlist by regional group" in page and "WEOG" in page
 
