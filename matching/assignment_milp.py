@@ -8,11 +8,12 @@ is reported rather than making the whole problem infeasible:
   sum of y + shortage >= the need's target less the systems its pins already cover;
 - own-region floor: the sum of x over the need's candidates of the requester's group + shortage >= 1.
 
-Solved in lexicographic phases, each keeping the optimum of the ones before as a constraint (a single weighted
-objective would need weights too far apart for floating point):
+Solved in lexicographic phases, each keeping the optimum of the one before by a constraint on its few variables
+(a single weighted objective would need weights too far apart for floating point):
 A. minimise (places + 1) x shortages - assignments: the rules first, then as many places as possible;
-B. minimise the band deviation * (assignments + 1) - the sum of scores (in thousandths), both over the bands fixed
-   by A's number of assignments; without bands, only the scores.
+B. (with bands) minimise the band deviation - (2 x places + 1) x assignments, the bands taken at A's number of
+   assignments;
+C. maximise the sum of scores (in thousandths) + 1,000 x (places + 1) x assignments.
 """
 
 import numpy as np
@@ -115,22 +116,31 @@ def solve_milp(problem: AssignmentProblem, pairs: CandidatePairs, residual: Resi
     _legal_rows(problem, pairs, residual, usable, model)
     _floor_rows(problem, pairs, residual, usable, model)
 
+    # Each phase keeps the one before through a sparse row on its own few variables: a dense row "as many
+    # assignments as before" over every x made HiGHS's LP up to twenty times slower (benchmarks/bench_assignment.py).
+    # The number of assignments is kept by weight instead: it outweighs everything each later phase minimises.
+    places = float(residual.places.sum())
     # A: the rules first (one shortage outweighs every place), then as many places as possible.
     cost = np.zeros(len(model.upper))
     cost[:p] = -1.0
-    cost[model.shortages] = float(residual.places.sum()) + 1
+    cost[model.shortages] = places + 1
     first = model.solve(cost)
-    assigned = round(float(first[:p].sum()))
     # Shortages are whole at an optimum (each y is 0 or 1 there): half a unit of slack absorbs the solver's noise.
     model.add(model.shortages, 1.0, -np.inf, round(float(first[model.shortages].sum())) + 0.5)
-    model.add(np.arange(p), 1.0, assigned - 0.5, np.inf)
-
-    # B: the bands, then the scores.
-    cost = np.zeros(p)
-    cost[:p] = -np.rint(problem.scores[pairs.need, pairs.expert] * 10**6) / 10**6 * SCORE_UNITS
-    deviations = _band_rows(problem, pairs, residual, model, assigned + len(residual.forced))
-    cost = np.pad(cost, (0, len(model.upper) - p))
-    cost[deviations] = SCORE_UNITS * (assigned + 1)
+    if problem.share_bands:
+        # B: the bands; the deviation (in assignments) is at most 2 x places, so 2 x places + 1 per assignment keeps
+        # the count of A.
+        total = round(float(first[:p].sum())) + len(residual.forced)
+        deviations = _band_rows(problem, pairs, residual, model, total)
+        cost = np.zeros(len(model.upper))
+        cost[:p] = -(2 * places + 1)
+        cost[deviations] = 1.0
+        second = model.solve(cost)
+        model.add(deviations, 1.0, -np.inf, round(float(second[deviations].sum())) + 0.5)
+    # C: the scores, in thousandths (at most 1,000 x places in all, hence the weight of an assignment).
+    units = np.rint(problem.scores[pairs.need, pairs.expert] * 10**6) / 10**6 * SCORE_UNITS
+    cost = np.zeros(len(model.upper))
+    cost[:p] = -(SCORE_UNITS * (places + 1) + units)
     return model.solve(cost)[:p] > 0.5
 
 
