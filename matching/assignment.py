@@ -37,8 +37,9 @@ Interface
 What is optimised, in this order (each level only breaks the ties of the ones before):
 1. forced pins, then the per-need rules (regional cap always; the legal-system rule and the own-region floor when
    on) are met. The cap is hard. The two other rules are met as far as each need's candidates allow: the legal
-   target of a need is min(min_legal_systems, systems among its candidates, its places), the floor applies when a
-   candidate of the requester's group has capacity;
+   target of a need is min(min_legal_systems, systems among its candidates, its places), and the rule applies when
+   that target is 2 or more (one system is just one expert: staffing, level 2); the floor applies when a candidate
+   of the requester's group has capacity;
 2. as many places as possible are filled (maximum flow): a need that cannot be fully staffed still gets what is
    possible;
 3. the share bands are kept: the total distance (in assignments) of each group's count from its band is as small as
