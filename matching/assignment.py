@@ -217,8 +217,6 @@ def _validate_rules(problem: AssignmentProblem, needs: int, experts: int) -> Non
     for group, (low, high) in (problem.share_bands or {}).items():
         if not (0 <= group < groups and 0.0 <= low <= high <= 1.0):
             raise ValueError(f"band of group {group} must be 0 <= min <= max <= 1")
-    if sum(low for low, _high in (problem.share_bands or {}).values()) > 1.0 + 1e-9:
-        raise ValueError("the bands' minimum shares add up to more than 1")
     for need, expert in problem.forced | problem.forbidden:
         if not (0 <= need < needs and 0 <= expert < experts):
             raise ValueError(f"pin {(need, expert)} is outside the problem")

@@ -11,10 +11,12 @@ is reported rather than making the whole problem infeasible:
 Solved in lexicographic phases, each keeping the optimum of the one before by a constraint on its few variables
 (a single weighted objective would need weights too far apart for floating point):
 A. minimise (places + 1) x shortages - assignments: the rules first, then as many places as possible;
-B. (with bands) minimise the band deviation - (2 x places + 1) x assignments, the bands taken at A's number of
-   assignments;
+B. (with bands) minimise the band deviation - ((sum of minimum shares + 1) x places + groups + 1) x assignments,
+   the bands taken at A's number of assignments;
 C. maximise the sum of scores (in thousandths) + 1,000 x (places + 1) x assignments.
 """
+
+import math
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -128,12 +130,14 @@ def solve_milp(problem: AssignmentProblem, pairs: CandidatePairs, residual: Resi
     # Shortages are whole at an optimum (each y is 0 or 1 there): half a unit of slack absorbs the solver's noise.
     model.add(model.shortages, 1.0, -np.inf, round(float(first[model.shortages].sum())) + 0.5)
     if problem.share_bands:
-        # B: the bands; the deviation (in assignments) is at most 2 x places, so 2 x places + 1 per assignment keeps
-        # the count of A.
+        # B: the bands. The deviation (in assignments) is at most (the bands' minimum shares + 1) x assignments + one
+        # per group (rounding), so an assignment weighing more keeps the count of A (minimum shares may add up to
+        # more than 1).
         total = round(float(first[:p].sum())) + len(residual.forced)
         deviations = _band_rows(problem, pairs, residual, model, total)
+        lows = sum(low for low, _high in (problem.share_bands or {}).values())
         cost = np.zeros(len(model.upper))
-        cost[:p] = -(2 * places + 1)
+        cost[:p] = -(math.ceil((lows + 1) * (places + len(residual.forced))) + len(problem.groups) + 1)
         cost[deviations] = 1.0
         second = model.solve(cost)
         model.add(deviations, 1.0, -np.inf, round(float(second[deviations].sum())) + 0.5)

@@ -25,7 +25,8 @@ def problems(draw, *, rules: bool = False, max_needs: int = 3, max_experts: int 
         needs, experts
     )
     pairs = st.tuples(st.integers(0, needs - 1), st.integers(0, experts - 1))
-    banded = draw(st.booleans())
+    # The last bands ask for more than everyone: minimum shares adding up to more than 1.
+    bands = draw(st.sampled_from((None, {0: (0.3, 1.0), 1: (0.0, 0.5)}, {0: (0.6, 1.0), 1: (0.6, 0.8)})))
     fields = {
         "scores": scores,
         "places": np.array(draw(st.lists(st.integers(0, 3), min_size=needs, max_size=needs))),
@@ -34,7 +35,7 @@ def problems(draw, *, rules: bool = False, max_needs: int = 3, max_experts: int 
         "need_group": np.array(draw(st.lists(st.integers(-1, 1), min_size=needs, max_size=needs))),
         "groups": GROUPS,
         "regional_cap": draw(st.none() | st.integers(1, 2)),
-        "share_bands": {0: (0.3, 1.0), 1: (0.0, 0.5)} if banded else None,
+        "share_bands": bands,
         "forced": frozenset(draw(st.lists(pairs, max_size=2))),
         "forbidden": frozenset(draw(st.lists(pairs, max_size=2))),
     }
