@@ -35,15 +35,19 @@ def _parse() -> argparse.Namespace:
 
 def _database_ensure(url: str) -> None:
     """CREATE DATABASE when it is missing; never DROP anything."""
-    import psycopg
+    import psycopg2
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
+    connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
 
 
 def _setup() -> None:
