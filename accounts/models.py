@@ -105,6 +105,7 @@ class OneTimeToken(models.Model):
         EXPERT_LINK = "expert_link", _("expert's own pages")
         NEEDS_IMPORT = "needs_import", _("confirm a needs import")
         AVAILABILITY_ANSWER = "availability_answer", _("answer a request for availability")
+        DEPLOYMENT_RATING = "deployment_rating", _("an expert's rating of a deployment")
 
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=32, choices=Purpose.choices)

@@ -50,6 +50,8 @@ class AuditAction(StrEnum):
     USER_SECOND_FACTOR_FAILURE = "user.second_factor_failure"
     USER_SECOND_FACTOR_RECOVERY_CODE_USE = "user.second_factor_recovery_code_use"
     USER_SECOND_FACTOR_RESET = "user.second_factor_reset"
+    RATING_GIVE = "rating.give"
+    RATING_REQUEST = "rating.request"
     COUNTRY_STATUS_UPDATE = "country.status_update"
     API_CLIENT_CREATE = "api_client.create"
     API_CLIENT_REVOKE = "api_client.revoke"

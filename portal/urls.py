@@ -14,6 +14,7 @@ urlpatterns = [
     path("expert/", include("roster.expert_urls")),
     path("availability/", include("review.urls")),
     path("needs/", include("needs.urls")),
+    path("feedback/", include("feedback.urls")),
     path("secretariat/", admin.site.urls),
     path("api/v1/", include("stats.api_urls")),
     path("statistics/", include("stats.urls")),

@@ -41,6 +41,8 @@ def _refused(response, url: str) -> bool:
 def test_the_walk_reaches_every_kind_of_admin_page():
     names = {admin_url.name for admin_url in ADMIN_URLS}
     assert {"index", "accounts_user_changelist", "roster_expert_change", "roster_expert_simple_history"} <= names
+    # The workspace pages of the apps (tests/feedback and others check what they show to the secretariat).
+    assert {"feedback_deployments", "feedback_rating_request"} <= names
     assert len(ADMIN_URLS) > 100
 
 
