@@ -25,6 +25,9 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --experts $(DEMO_EXPERTS) --needs $(DEMO_NEEDS) --seed $(DEMO_SEED)
 	DEBUG=1 $(PY) manage.py refresh_stats
+	@# A background worker beside the server runs the long work (assignment runs); it stops with the server.
+	DEBUG=1 $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -42,6 +42,10 @@ class AuditAction(StrEnum):
     SHORTLIST_AVAILABILITY_REQUEST = "shortlist.availability_request"
     SHORTLIST_AVAILABILITY_REMINDER = "shortlist.availability_reminder"
     SHORTLIST_EXPORT = "shortlist.export"
+    ASSIGNMENT_RUN_START = "assignment_run.start"
+    ASSIGNMENT_RUN_FINISH = "assignment_run.finish"
+    ASSIGNMENT_RUN_FAIL = "assignment_run.fail"
+    ASSIGNMENT_RUN_ACCEPT = "assignment_run.accept"
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret

@@ -5,10 +5,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchingPolicy, RankedCandidate, RankingSnapshot
+from matching.models import AssignmentRun, MatchingPolicy, RankedCandidate, RankingSnapshot
 from matching.services import POLICY_FIELDS, matching_policy_activate, matching_policy_check, matching_policy_save
 from portal.admin_site import ReadOnlyAdminMixin
 
@@ -50,6 +51,19 @@ class MatchingPolicyAdmin(admin.ModelAdmin):
             },
         ),
         (_("Filters and balance"), {"fields": ["min_language_level", "exclude_nationals", "k", "regional_cap"]}),
+        (
+            _("Assignment runs"),
+            {
+                "fields": [
+                    "places_high_priority",
+                    "places_low_priority",
+                    "expert_capacity",
+                    "own_region_floor",
+                    "min_legal_systems",
+                    "regional_share_bands",
+                ]
+            },
+        ),
     ]
 
     @admin.action(description=_("Make the selected policy the active one"))
@@ -80,3 +94,20 @@ class RankingSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["need", "policy", "roster_version", "candidates", "created_at", "created_by"]
     list_select_related = ["need", "policy", "created_by"]
     inlines = [RankedCandidateInline]
+
+
+@admin.register(AssignmentRun)
+class AssignmentRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Named in the admin's index; the runs are started, followed and accepted on the workspace's own pages."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return redirect("admin:matching_run_list")
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        return (
+            redirect("admin:matching_run_detail", pk=int(object_id))
+            if object_id.isdigit()
+            else redirect("admin:matching_run_list")
+        )

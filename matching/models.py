@@ -54,6 +54,50 @@ class MatchingPolicy(models.Model):
         _("exclude nationals of the requesting State"),
         default=False,
     )
+    # The global assignment (assignment runs) reads these besides the weights, filters and cap above.
+    places_high_priority = models.PositiveSmallIntegerField(
+        _("places per high-priority need"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Experts an assignment run proposes for a high-priority need; empty: the places balanced (k)."),
+    )
+    places_low_priority = models.PositiveSmallIntegerField(
+        _("places per low-priority need"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Experts an assignment run proposes for a low-priority need; empty: the places balanced (k)."),
+    )
+    expert_capacity = models.PositiveSmallIntegerField(
+        _("needs per expert in a run"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "Needs an assignment run may propose one expert for when the expert states no days per year; stated "
+            "days give one need per 20 days, from 1 to 4. Current selections and deployments count against it."
+        ),
+    )
+    own_region_floor = models.BooleanField(
+        _("one expert from the requesting State's group"),
+        default=False,
+        help_text=_("An assignment run proposes at least one expert of the requesting State's regional group."),
+    )
+    min_legal_systems = models.PositiveSmallIntegerField(
+        _("legal systems per need"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("An assignment run proposes experts of at least this many legal systems for each need."),
+    )
+    regional_share_bands = models.JSONField(
+        _("share bands per regional group"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Across all proposals of an assignment run, the lowest and highest share of each regional group, "
+            'for example {"WEOG": [0, 0.3], "AFR": [0.15, 1]}.'
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -85,6 +129,10 @@ class MatchingPolicy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(min_language_level__gte=1, min_language_level__lte=7),
                 name="matching_policy_language_level_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expert_capacity__gte=1, min_legal_systems__gte=1),
+                name="matching_policy_run_limits_positive",
             ),
         ]
 
@@ -224,3 +272,135 @@ class ShortlistEntry(models.Model):
 # The rows stay, without their free text: who was deployed where is what equitable distribution is judged on,
 # and the erased expert row they point to names nobody.
 erasure.register(ShortlistEntry, subject="expert", blank={"note": "", "answer_comment": "", "removed_reason": ""})
+
+
+class AssignmentRun(models.Model):
+    """One global assignment of experts across needs: its policy and inputs as they were, its progress while a
+    background worker solves it, its figures, and the proposals the secretariat then accepts into shortlists."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class Scope(models.TextChoices):
+        OPEN = "open", _("Open needs")
+        ACTIVE = "active", _("Open needs and needs being shortlisted")
+
+    class Stage(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a background worker")
+        ROSTER = "roster", _("Reading the roster")
+        SCORING = "scoring", _("Scoring the needs")
+        SOLVING = "solving", _("Solving the assignment")
+        STORING = "storing", _("Storing the proposals")
+        DONE = "done", _("Done")
+
+    policy = models.ForeignKey(MatchingPolicy, null=True, on_delete=models.SET_NULL, related_name="assignment_runs")
+    # The parameters as they were: the policy may be edited afterwards.
+    policy_parameters = models.JSONField(default=dict)
+    scope = models.CharField(_("needs"), max_length=8, choices=Scope.choices, default=Scope.OPEN)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.WAITING)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # The roster version the scores were computed on; set when the run starts reading.
+    roster_version = models.PositiveBigIntegerField(null=True, blank=True)
+    figures = models.JSONField(default=dict)
+    # What went wrong, as the exception's class: a message could quote data, the worker's log has the rest.
+    error = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="assignment_run_progress_percent"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "finished", "failed"]),
+                name="assignment_run_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class AssignmentRunNeed(models.Model):
+    """A need a run considered: its version then, the places asked, what was filled, why the rest was not, and
+    whether the secretariat accepted the proposals into its shortlist."""
+
+    run = models.ForeignKey(AssignmentRun, on_delete=models.CASCADE, related_name="run_needs")
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+")
+    need_version = models.PositiveIntegerField()
+    places = models.PositiveSmallIntegerField()
+    filled = models.PositiveSmallIntegerField(default=0)
+    # The engine's reason code for places left unfilled ("" when all were filled).
+    unfilled_reason = models.CharField(max_length=40, blank=True)
+    # Rules the engine could not meet for this need although its candidates allowed it (codes).
+    unmet_rules = models.JSONField(default=list)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "need"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "need"], name="assignment_run_need_once"),
+            models.CheckConstraint(condition=models.Q(filled__lte=models.F("places")), name="assignment_run_need_fill"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} / {self.need_id}: {self.filled}/{self.places}"
+
+    @property
+    def unfilled(self) -> int:
+        return self.places - self.filled
+
+
+class AssignmentProposal(models.Model):
+    """An expert a run proposes for a need, with the expert's version then (a changed profile is not accepted
+    unseen) and the ranking's score of the pair."""
+
+    run_need = models.ForeignKey(AssignmentRunNeed, on_delete=models.CASCADE, related_name="proposals")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+")
+    expert_version = models.PositiveIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    regional_group = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        ordering = ["run_need", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["run_need", "rank"], name="assignment_proposal_rank_once"),
+            models.UniqueConstraint(fields=["run_need", "expert"], name="assignment_proposal_expert_once"),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="assignment_proposal_rank_positive"),
+            models.CheckConstraint(
+                condition=models.Q(score__gt=0, score__lte=1), name="assignment_proposal_score_unit"
+            ),
+        ]
+        indexes = [models.Index(fields=["expert"])]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.expert_id} ({self.score:.4f})"
+
+
+erasure.exempt(
+    AssignmentRun, reason="policy parameters, counts and figures, and an exception's class name; nobody's data"
+)
+erasure.exempt(AssignmentRunNeed, reason="a need's places and a reason code; it names no expert")
+erasure.exempt(
+    AssignmentProposal,
+    reason="a score and the group of the expert's State; the expert row itself is what erasure anonymises",
+)

@@ -1,22 +1,28 @@
-"""Reads of rankings. Only the secretariat sees rankings: they name people across every State."""
+"""Reads of rankings and assignment runs. Only the secretariat sees them: they name people across every State."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from matching import engine
-from matching.models import RankingSnapshot
+from matching.models import AssignmentProposal, AssignmentRun, AssignmentRunNeed, RankingSnapshot
 from needs.models import Need
 
 REPORTED_DECIMALS = 4
 
 
-def ranking_list(*, user: User | None, need: Need) -> QuerySet[RankingSnapshot]:
-    """The need's rankings, newest first; `user` None is an operator at the command line."""
+def _ensure_secretariat(user: User | None) -> None:
+    # None is an operator at the command line.
     if user is not None and not getattr(user, "is_secretariat", False):
         raise PermissionDenied
+
+
+def ranking_list(*, user: User | None, need: Need) -> QuerySet[RankingSnapshot]:
+    """The need's rankings, newest first; `user` None is an operator at the command line."""
+    _ensure_secretariat(user)
     return RankingSnapshot.objects.filter(need=need).select_related("policy", "created_by")
 
 
@@ -41,4 +47,51 @@ def ranking_as_dict(*, snapshot: RankingSnapshot) -> dict[str, Any]:
             for candidate in snapshot.candidates_ranked.order_by("rank")
         ],
         "excluded": snapshot.excluded,
+    }
+
+
+# --- assignment runs ---------------------------------------------------------------------------------
+
+
+def assignment_run_list(*, user: User | None) -> QuerySet[AssignmentRun]:
+    """Every run, newest first."""
+    _ensure_secretariat(user)
+    return AssignmentRun.objects.select_related("policy", "created_by").order_by("-created_at", "-id")
+
+
+def assignment_run_get(*, user: User | None, pk: int) -> AssignmentRun:
+    return get_object_or_404(assignment_run_list(user=user), pk=pk)
+
+
+def assignment_run_needs(*, run: AssignmentRun) -> QuerySet[AssignmentRunNeed]:
+    """The run's needs with their requesting States and proposals (and the proposed experts), in need order: a
+    fixed number of queries for a page of any length."""
+    proposals = AssignmentProposal.objects.select_related("expert", "expert__nationality").order_by("rank")
+    return (
+        run.run_needs.select_related("need", "need__requesting_state", "accepted_by")
+        .prefetch_related(Prefetch("proposals", queryset=proposals))
+        .order_by("need_id")
+    )
+
+
+def assignment_run_as_dict(*, run: AssignmentRun) -> dict[str, Any]:
+    """The run in the shape `assign --json` prints (need ids as strings, the keys of a JSON object)."""
+    run_needs = run.run_needs.prefetch_related(
+        Prefetch("proposals", queryset=AssignmentProposal.objects.order_by("rank"))
+    ).order_by("need_id")
+    assignments: dict[str, list[int]] = {}
+    unfilled: dict[str, dict[str, Any]] = {}
+    for run_need in run_needs:
+        assignments[str(run_need.need_id)] = [proposal.expert_id for proposal in run_need.proposals.all()]
+        if run_need.unfilled:
+            unfilled[str(run_need.need_id)] = {"places": run_need.unfilled, "reason": run_need.unfilled_reason}
+    figures = run.figures
+    return {
+        "run": run.pk,
+        "assignments": assignments,
+        "unfilled": unfilled,
+        "figures": {
+            name: figures.get(name)
+            for name in ("objective", "seconds", "needs_over_cap", "load_violations", "staffed_share")
+        },
     }

@@ -40,6 +40,8 @@ POLICY_FIELDS = (
     "k",
     "regional_cap",
     "exclude_nationals",
+    *("places_high_priority", "places_low_priority", "expert_capacity", "own_region_floor", "min_legal_systems"),
+    "regional_share_bands",
 )
 
 # --- the roster as arrays -----------------------------------------------------------------------
@@ -215,8 +217,26 @@ def matching_policy_check(*, policy: MatchingPolicy) -> None:
         errors["weight_expertise"] = _("At least one weight must be above zero.")
     if policy.regional_cap > policy.k:
         errors["regional_cap"] = _("The cap per regional group cannot exceed the number of places balanced.")
+    if not _share_bands_valid(policy.regional_share_bands):
+        errors["regional_share_bands"] = _(
+            "Give each regional group (AFR, APG, EEG, GRULAC, WEOG) at most once, with a lowest and a highest share "
+            "between 0 and 1, the lowest first."
+        )
     if errors:
         raise ValidationError(errors)
+
+
+def _share_bands_valid(bands: Any) -> bool:
+    if not isinstance(bands, dict):
+        return False
+    for group, band in bands.items():
+        if group not in engine.REGIONAL_GROUPS[: engine.NO_GROUP] or not isinstance(band, list) or len(band) != 2:
+            return False
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in band):
+            return False
+        if not 0 <= band[0] <= band[1] <= 1:
+            return False
+    return True
 
 
 def _policy_audit(*, policy: MatchingPolicy, by: User, before: Mapping[str, Any]) -> None:

@@ -83,6 +83,21 @@ def cache_settings(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported")
 
 
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_settings(name: str) -> dict[str, object]:
+    """The default task backend: `database` (django-tasks-db, run by `manage.py db_worker` on any number of
+    machines) or `immediate` (each task runs inside the request that enqueues it: a single-process development
+    server without a worker)."""
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}")
+    return {"BACKEND": TASK_BACKENDS[name]}
+
+
 def database_settings(url: str, *, conn_max_age: int, sqlite_busy_timeout: int) -> dict[str, object]:
     """The default database from a URL: postgres://… in production, sqlite:///path for a newcomer.
 

@@ -6,7 +6,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import cache_settings, database_settings, env_bool, env_int, env_list, env_str, mailer_settings
+from portal.env import (
+    cache_settings,
+    database_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    mailer_settings,
+    tasks_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -44,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "reference",
     "accounts",
     "audit",
@@ -110,6 +120,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_settings(env_str("CACHE_URL", "locmem://"))}
+
+# Long work (assignment runs) is queued in the database and run by `manage.py db_worker`, as many as wanted on
+# any machines; PostgreSQL's row locks hand each task to one worker.
+TASKS = {"default": tasks_settings(env_str("TASKS_BACKEND", "database"))}
 
 MAILERS = {"default": mailer_settings(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "UNCAC expert roster <roster@localhost>")

@@ -241,6 +241,9 @@ def _policy_form(policy: MatchingPolicy, **changes) -> dict:
         "min_language_level": policy.min_language_level,
         "k": policy.k,
         "regional_cap": policy.regional_cap,
+        "expert_capacity": policy.expert_capacity,
+        "min_legal_systems": policy.min_legal_systems,
+        "regional_share_bands": json.dumps(policy.regional_share_bands),
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

@@ -1,0 +1,548 @@
+"""Assignment runs: the bridge between the registers and the global assignment (matching/assignment.py).
+
+A run scores every need in its scope against the roster with the ranking's own engine (engine.score: the same
+hard filters, conflicts, components and workload as rank_need), hands the scores to the solver, and keeps the
+proposals with the versions of what they were made from. The secretariat starts a run from the workspace: the
+request only queues it (django.tasks); a background worker (`manage.py db_worker`) performs it and writes its
+progress on the run's row, which the run's page polls.
+
+Places and capacity, as decided for the portal:
+- a need's places are the policy's places for its priority (`places_high_priority`, `k`, `places_low_priority`),
+  less the experts already on its shortlist (any status but declined), who are not proposed again;
+- an expert's capacity is one need per DAYS_PER_PLACE of their stated days per year, from 1 to
+  MAX_PLACES_PER_EXPERT (the roster's usual 2 to 4 missions a year), or the policy's `expert_capacity` when no days
+  are stated; each current selection or deployment (not ended) takes one of them.
+
+Accepting proposals puts them on the needs' shortlists through shortlist_add (source "assignment"), all in one
+transaction with one audit row for the acceptance beside each addition's own. A need whose record changed since
+the run, or one of whose proposed experts' profile changed, is refused with the others (nothing is written):
+the proposals were made from what was then known. An expert already on the need's shortlist (added by hand since)
+is skipped and reported.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from audit.actions import AuditAction
+from audit.services import audit_record
+from matching import assignment, engine
+from matching.models import AssignmentProposal, AssignmentRun, AssignmentRunNeed, MatchingPolicy, ShortlistEntry
+from matching.services import (
+    ROSTER_CACHE,
+    engine_policy,
+    matching_policy_active,
+    need_vector,
+    policy_parameters,
+    workload_counts,
+)
+from matching.shortlists import SHORTLISTABLE_NEED_STATUSES, shortlist_add
+from needs.models import Need
+from roster.models import Expert
+
+logger = logging.getLogger(__name__)
+
+DAYS_PER_PLACE = 20
+MAX_PLACES_PER_EXPERT = 4
+SCOPE_STATUSES = {
+    AssignmentRun.Scope.OPEN: (Need.Status.OPEN,),
+    AssignmentRun.Scope.ACTIVE: (Need.Status.OPEN, Need.Status.SHORTLISTING),
+}
+# What the engine's codes say to the secretariat.
+UNFILLED_REASONS = {
+    "no_qualified_expert": gettext_lazy("No other expert passes the need's filters."),
+    "regional_cap": gettext_lazy("The other qualified experts belong to regional groups already at their cap."),
+    "experts_at_capacity": gettext_lazy("The other qualified experts are fully taken by other needs."),
+}
+UNMET_RULES = {
+    "legal_system_rule": gettext_lazy("Fewer legal systems than the policy asks: other needs took the experts."),
+    "own_region_floor": gettext_lazy(
+        "No expert of the requesting State's group: other needs took the ones who qualified."
+    ),
+}
+Progress = Callable[[str, int], None]
+
+
+def _ensure_secretariat(by: User | None) -> None:
+    # None is an operator at the server's command line.
+    if by is not None and not getattr(by, "is_secretariat", False):
+        raise PermissionDenied
+
+
+def run_parameters(policy: MatchingPolicy) -> dict[str, Any]:
+    """The policy as a run used it: the ranking's parameters and the assignment's own."""
+    return {
+        **policy_parameters(policy),
+        "places": {
+            Need.Priority.HIGH: policy.places_high_priority or policy.k,
+            Need.Priority.MEDIUM: policy.k,
+            Need.Priority.LOW: policy.places_low_priority or policy.k,
+        },
+        # policy_parameters gives the level's label, for people; the filters read its number.
+        "min_language_level_value": policy.min_language_level,
+        "expert_capacity": policy.expert_capacity,
+        "days_per_place": DAYS_PER_PLACE,
+        "max_places_per_expert": MAX_PLACES_PER_EXPERT,
+        "own_region_floor": policy.own_region_floor,
+        "min_legal_systems": policy.min_legal_systems,
+        "regional_share_bands": policy.regional_share_bands,
+    }
+
+
+# --- starting a run -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_run_start(
+    *,
+    by: User | None,
+    policy: MatchingPolicy | None = None,
+    scope: str = AssignmentRun.Scope.OPEN,
+    background: bool = True,
+) -> AssignmentRun:
+    """Queue a run of the policy (the active one by default) over the needs in scope; with `background` a worker
+    performs it once this transaction commits, otherwise the caller calls assignment_run_perform."""
+    _ensure_secretariat(by)
+    if scope not in SCOPE_STATUSES:
+        raise ValidationError(_("Unknown set of needs."), code="scope")
+    policy = policy or matching_policy_active()
+    run = AssignmentRun.objects.create(
+        policy=policy, policy_parameters=run_parameters(policy), scope=scope, created_by=by
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.ASSIGNMENT_RUN_START,
+        target=run,
+        details={"policy": policy.pk, "policy_version": policy.version, "scope": scope},
+    )
+    if background:
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    # Imported here: the task module imports this one.
+    from matching.tasks import assignment_run_execute
+
+    result = assignment_run_execute.enqueue(run_id=run_id)
+    AssignmentRun.objects.filter(pk=run_id).update(task_id=str(result.id)[:64])
+
+
+# --- performing it --------------------------------------------------------------------------------
+
+
+@dataclass
+class RunInputs:
+    """What the solver is given, with the database ids and versions of its rows and columns."""
+
+    roster_version: int
+    needs: list[Need]
+    places: np.ndarray  # (needs,)
+    expert_ids: np.ndarray  # (experts,) the columns: experts who are a candidate for at least one need
+    expert_versions: np.ndarray  # (experts,)
+    problem: assignment.AssignmentProblem
+    shortlisted: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _progress_writer(run_id: int) -> Progress:
+    def write(stage: str, percent: int) -> None:
+        # Outside the run's final transaction: the page polling the run must see it at once.
+        AssignmentRun.objects.filter(pk=run_id).update(stage=stage, progress=max(0, min(percent, 100)))
+
+    return write
+
+
+def _claim(run_id: int) -> bool:
+    """Mark a queued run as running; False when another worker took it, or it is no longer queued."""
+    return bool(
+        AssignmentRun.objects.filter(pk=run_id, status=AssignmentRun.Status.QUEUED).update(
+            status=AssignmentRun.Status.RUNNING,
+            stage=AssignmentRun.Stage.ROSTER,
+            progress=1,
+            started_at=timezone.now(),
+        )
+    )
+
+
+def assignment_run_perform(*, run_id: int, scores_csv: IO[str] | None = None) -> AssignmentRun:
+    """Score, solve and store a queued run (in a worker, or at the command line); `scores_csv` receives the
+    scores the solver was given as `need,expert,score` rows."""
+    if not _claim(run_id):
+        return AssignmentRun.objects.get(pk=run_id)
+    run = AssignmentRun.objects.select_related("policy").get(pk=run_id)
+    progress = _progress_writer(run_id)
+    started = time.perf_counter()
+    try:
+        policy = _policy_as_run_used(run)
+        inputs = run_inputs(policy=policy, scope=run.scope, progress=progress)
+        if scores_csv is not None:
+            _write_scores(scores_csv, inputs)
+        progress(AssignmentRun.Stage.SOLVING, 60)
+        result = assignment.assign(inputs.problem)
+        progress(AssignmentRun.Stage.STORING, 90)
+        return _run_store(run=run, inputs=inputs, result=result, seconds=time.perf_counter() - started)
+    except Exception as error:
+        logger.exception("Assignment run %s failed", run_id)
+        _run_failed(run=run, error=error)
+        raise
+
+
+def _policy_as_run_used(run: AssignmentRun) -> MatchingPolicy:
+    """The policy with the parameters the run was queued with (it may have been edited since)."""
+    stored = run.policy_parameters
+    policy = MatchingPolicy(
+        name=stored["name"],
+        same_chapter_credit=stored["same_chapter_credit"],
+        k=stored["k"],
+        regional_cap=stored["regional_cap"],
+        exclude_nationals=stored["exclude_nationals"],
+        expert_capacity=stored["expert_capacity"],
+        own_region_floor=stored["own_region_floor"],
+        min_legal_systems=stored["min_legal_systems"],
+        regional_share_bands=stored["regional_share_bands"],
+        places_high_priority=stored["places"][Need.Priority.HIGH],
+        places_low_priority=stored["places"][Need.Priority.LOW],
+    )
+    for name, value in stored["weights"].items():
+        setattr(policy, f"weight_{name}", value)
+    policy.min_language_level = stored["min_language_level_value"]
+    return policy
+
+
+def _run_failed(*, run: AssignmentRun, error: BaseException) -> None:
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        status=AssignmentRun.Status.FAILED, error=type(error).__name__[:200], finished_at=timezone.now()
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.ASSIGNMENT_RUN_FAIL,
+        target=run,
+        details={"error": type(error).__name__, "started_by": run.created_by_id},
+    )
+
+
+def _places_of(need: Need, policy: MatchingPolicy) -> int:
+    if need.priority == Need.Priority.HIGH:
+        return policy.places_high_priority or policy.k
+    if need.priority == Need.Priority.LOW:
+        return policy.places_low_priority or policy.k
+    return policy.k
+
+
+def _capacity(*, days_per_year: np.ndarray, commitments: np.ndarray, default: int) -> np.ndarray:
+    stated = np.clip(days_per_year // DAYS_PER_PLACE, 1, MAX_PLACES_PER_EXPERT)
+    return np.maximum(np.where(days_per_year > 0, stated, default) - commitments, 0)
+
+
+def _commitments(expert_ids: np.ndarray, today: date) -> np.ndarray:
+    """Current selections and deployments (not ended) of each expert."""
+    taken = (
+        ShortlistEntry.objects.filter(removed_at__isnull=True)
+        .filter(
+            Q(status=ShortlistEntry.Status.SELECTED)
+            | Q(status=ShortlistEntry.Status.DEPLOYED) & (Q(deployed_until__isnull=True) | Q(deployed_until__gte=today))
+        )
+        .values_list("expert_id")
+        .annotate(n=Count("id"))
+    )
+    counts = np.zeros(len(expert_ids), dtype=np.int64)
+    for expert_id, number in taken:
+        at = int(np.searchsorted(expert_ids, expert_id))
+        if at < len(expert_ids) and expert_ids[at] == expert_id:
+            counts[at] = number
+    return counts
+
+
+def run_inputs(*, policy: MatchingPolicy, scope: str, progress: Progress | None = None) -> RunInputs:
+    """The needs in scope scored against the roster exactly as the ranking scores them, and the solver's problem."""
+    progress = progress or (lambda _stage, _percent: None)
+    today = timezone.localdate()
+    # The experts' versions are read before the roster: a change in between makes a version older than the arrays,
+    # which only makes accepting the proposal refuse, never accept a change unseen.
+    versions, days = {}, {}
+    for expert_id, version, days_per_year in Expert.objects.values_list("pk", "version", "days_per_year"):
+        versions[expert_id], days[expert_id] = version, days_per_year
+    roster_version, roster = ROSTER_CACHE.current()
+    rules = engine_policy(policy)
+    needs = list(
+        Need.objects.filter(status__in=SCOPE_STATUSES[scope])
+        .select_related("requesting_state")
+        .prefetch_related("articles", "working_languages")
+        .order_by("pk")
+    )
+    current = list(
+        ShortlistEntry.objects.filter(need__in=[need.pk for need in needs], removed_at__isnull=True).values_list(
+            "need_id", "expert_id", "status"
+        )
+    )
+    shortlisted = {(need_id, expert_id) for need_id, expert_id, _status in current}
+    holding = {}
+    for need_id, _expert_id, status in current:
+        if status != ShortlistEntry.Status.DECLINED:
+            holding[need_id] = holding.get(need_id, 0) + 1
+    places = np.array([max(_places_of(need, policy) - holding.get(need.pk, 0), 0) for need in needs], dtype=np.int64)
+
+    progress(AssignmentRun.Stage.SCORING, 5)
+    scored_rows: list[np.ndarray] = []
+    scored_values: list[np.ndarray] = []
+    step = max(1, len(needs) // 20)
+    for position, need in enumerate(needs):
+        if places[position] == 0:
+            scored_rows.append(np.zeros(0, dtype=np.int64))
+            scored_values.append(np.zeros(0))
+        else:
+            vector = need_vector(need=need, roster=roster, policy=policy, today=today)
+            # The ranking's own workload, one query per need: the same numbers rank_need would use.
+            workload = workload_counts(roster=roster, policy=policy, besides=need)
+            scored = engine.score(roster, vector, rules, workload)
+            scored_rows.append(scored.rows)
+            scored_values.append(scored.scores)
+        if position % step == 0:
+            progress(AssignmentRun.Stage.SCORING, 5 + 50 * position // max(len(needs), 1))
+
+    columns = np.unique(np.concatenate(scored_rows)) if scored_rows else np.zeros(0, dtype=np.int64)
+    expert_ids = roster.expert_ids[columns]
+    scores = np.zeros((len(needs), len(columns)))
+    for position, (rows, values) in enumerate(zip(scored_rows, scored_values, strict=True)):
+        scores[position, np.searchsorted(columns, rows)] = values
+    # An expert already on a need's shortlist is not proposed for it again.
+    column_of = {int(expert_id): at for at, expert_id in enumerate(expert_ids.tolist())}
+    need_at = {need.pk: at for at, need in enumerate(needs)}
+    for need_id, expert_id in shortlisted:
+        if expert_id in column_of:
+            scores[need_at[need_id], column_of[expert_id]] = 0.0
+
+    problem = _problem(
+        policy=policy,
+        roster=roster,
+        needs=needs,
+        columns=columns,
+        scores=scores,
+        places=places,
+        capacity=_capacity(
+            days_per_year=np.array([days.get(int(e), 0) for e in expert_ids], dtype=np.int64),
+            commitments=_commitments(expert_ids, today),
+            default=policy.expert_capacity,
+        ),
+    )
+    return RunInputs(
+        roster_version=roster_version,
+        needs=needs,
+        places=places,
+        expert_ids=expert_ids,
+        expert_versions=np.array([versions.get(int(e), 0) for e in expert_ids], dtype=np.int64),
+        problem=problem,
+        shortlisted=shortlisted,
+    )
+
+
+def _problem(
+    *,
+    policy: MatchingPolicy,
+    roster: engine.RosterMatrix,
+    needs: Sequence[Need],
+    columns: np.ndarray,
+    scores: np.ndarray,
+    places: np.ndarray,
+    capacity: np.ndarray,
+) -> assignment.AssignmentProblem:
+    country_at = {code: at for at, code in enumerate(roster.country_codes)}
+    need_group = np.array(
+        [int(roster.country_group[country_at[need.requesting_state_id]]) for need in needs], dtype=np.int64
+    )
+    # The States outside the UN groups are a bucket for balance, not a region whose floor applies.
+    need_group[need_group == engine.NO_GROUP] = -1
+    legal = roster.legal_systems[columns].astype(np.int64)
+    systems = len(roster.legal_system_codes)
+    bands = {
+        engine.REGIONAL_GROUPS.index(group): (float(low), float(high))
+        for group, (low, high) in (policy.regional_share_bands or {}).items()
+    }
+    return assignment.AssignmentProblem(
+        scores=scores,
+        places=places,
+        capacity=capacity.astype(np.int64),
+        expert_group=roster.regional_group[columns].astype(np.int64),
+        need_group=need_group,
+        groups=engine.REGIONAL_GROUPS,
+        regional_cap=policy.regional_cap,
+        own_region_floor=policy.own_region_floor,
+        share_bands=bands or None,
+        expert_legal_systems=((legal[:, None] >> np.arange(systems)[None, :]) & 1).astype(bool),
+        min_legal_systems=policy.min_legal_systems,
+    )
+
+
+def _write_scores(out: IO[str], inputs: RunInputs) -> None:
+    """`need,expert,score` rows, no header, as openreview-matcher reads a scores file: every allowed pair."""
+    rows, cols = np.nonzero(inputs.problem.scores)
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        score = inputs.problem.scores[row, col]
+        out.write(f"{inputs.needs[row].pk},{int(inputs.expert_ids[col])},{score:.6f}\n")
+
+
+def _figures(result: assignment.AssignmentResult, *, seconds: float, inputs: RunInputs) -> dict[str, Any]:
+    figures = result.figures
+    return {
+        "objective": round(figures.objective, 6),
+        "unconstrained_objective": round(figures.unconstrained_objective, 6),
+        "objective_share": round(figures.objective_share, 6),
+        "seconds": round(figures.seconds, 4),
+        "total_seconds": round(seconds, 4),
+        "needs_over_cap": figures.needs_over_cap,
+        "load_violations": figures.load_violations,
+        "staffed_share": round(figures.staffed_share, 6),
+        "solver": figures.solver,
+        "needs": len(inputs.needs),
+        "places": int(inputs.places.sum()),
+        "assignments": figures.assignments,
+        "experts_considered": len(inputs.expert_ids),
+        "experts_used": figures.experts_used,
+        "group_counts": figures.group_counts,
+        "band_deviation": round(figures.band_deviation, 6),
+    }
+
+
+@transaction.atomic
+def _run_store(
+    *, run: AssignmentRun, inputs: RunInputs, result: assignment.AssignmentResult, seconds: float
+) -> AssignmentRun:
+    run_needs = AssignmentRunNeed.objects.bulk_create(
+        [
+            AssignmentRunNeed(
+                run=run,
+                need=need,
+                need_version=need.version,
+                places=int(inputs.places[at]),
+                filled=len(result.assignments[at]),
+                unfilled_reason=result.unfilled[at].reason if at in result.unfilled else "",
+                unmet_rules=list(result.unmet_rules.get(at, ())),
+            )
+            for at, need in enumerate(inputs.needs)
+        ]
+    )
+    groups = inputs.problem.expert_group
+    AssignmentProposal.objects.bulk_create(
+        [
+            AssignmentProposal(
+                run_need=run_need,
+                expert_id=int(inputs.expert_ids[column]),
+                expert_version=int(inputs.expert_versions[column]),
+                rank=rank,
+                score=round(float(inputs.problem.scores[at, column]), engine.SCORE_DECIMALS),
+                regional_group=engine.REGIONAL_GROUPS[int(groups[column])],
+            )
+            for at, run_need in enumerate(run_needs)
+            for rank, column in enumerate(result.assignments[at], start=1)
+        ],
+        batch_size=2000,
+    )
+    run.status = AssignmentRun.Status.FINISHED
+    run.stage = AssignmentRun.Stage.DONE
+    run.progress = 100
+    run.roster_version = inputs.roster_version
+    run.figures = _figures(result, seconds=seconds, inputs=inputs)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "stage", "progress", "roster_version", "figures", "finished_at"])
+    audit_record(
+        actor=None,
+        action=AuditAction.ASSIGNMENT_RUN_FINISH,
+        target=run,
+        details={
+            "started_by": run.created_by_id,
+            "roster_version": inputs.roster_version,
+            "needs": len(inputs.needs),
+            "assignments": run.figures["assignments"],
+            "staffed_share": run.figures["staffed_share"],
+        },
+    )
+    return run
+
+
+# --- accepting its proposals -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    needs: list[int]  # the needs whose proposals were accepted now
+    added: int
+    skipped: list[tuple[int, int]]  # (need, expert) already on the need's shortlist
+
+
+def _changed_since(run_needs: Iterable[AssignmentRunNeed]) -> list[int]:
+    """The needs whose record, or one of whose proposed experts' profiles, changed since the run."""
+    changed = []
+    for run_need in run_needs:
+        need = run_need.need
+        stale_need = need.version != run_need.need_version or need.status not in SHORTLISTABLE_NEED_STATUSES
+        stale_expert = any(p.expert.version != p.expert_version for p in run_need.proposals.all())
+        if stale_need or stale_expert:
+            changed.append(need.pk)
+    return changed
+
+
+@transaction.atomic
+def assignment_run_accept(*, by: User | None, run: AssignmentRun, needs: Sequence[int] | None = None) -> Acceptance:
+    """Put the run's proposals for these needs (every need not yet accepted, when None) on their shortlists."""
+    _ensure_secretariat(by)
+    run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != AssignmentRun.Status.FINISHED:
+        raise ValidationError(_("Only a finished run's proposals can be accepted."), code="not_finished")
+    chosen = run.run_needs.filter(accepted_at__isnull=True)
+    if needs is not None:
+        chosen = chosen.filter(need_id__in=list(needs))
+    run_needs = list(
+        chosen.select_for_update(of=("self",))
+        .select_related("need")
+        .prefetch_related("proposals__expert")
+        .order_by("need_id")
+    )
+    run_needs = [run_need for run_need in run_needs if run_need.proposals.all()]
+    if not run_needs:
+        raise ValidationError(_("There is nothing left to accept for these needs."), code="nothing")
+    changed = _changed_since(run_needs)
+    if changed:
+        raise ValidationError(
+            _(
+                "Nothing was accepted: these needs, or experts proposed for them, changed after the run: %(needs)s. "
+                "Start a new run for them, or accept the other needs."
+            )
+            % {"needs": ", ".join(f"#{pk}" for pk in changed)},
+            code="changed",
+        )
+    current = set(
+        ShortlistEntry.objects.filter(
+            need__in=[run_need.need_id for run_need in run_needs], removed_at__isnull=True
+        ).values_list("need_id", "expert_id")
+    )
+    added, skipped = 0, []
+    now = timezone.now()
+    for run_need in run_needs:
+        for proposal in run_need.proposals.all():
+            if (run_need.need_id, proposal.expert_id) in current:
+                skipped.append((run_need.need_id, proposal.expert_id))
+                continue
+            shortlist_add(by=by, need=run_need.need, expert=proposal.expert, source=ShortlistEntry.Source.ASSIGNMENT)
+            added += 1
+        run_need.accepted_at, run_need.accepted_by = now, by
+    AssignmentRunNeed.objects.bulk_update(run_needs, ["accepted_at", "accepted_by"])
+    accepted = [run_need.need_id for run_need in run_needs]
+    audit_record(
+        actor=by,
+        action=AuditAction.ASSIGNMENT_RUN_ACCEPT,
+        target=run,
+        details={"needs": accepted, "added": added, "skipped": [list(pair) for pair in skipped]},
+    )
+    return Acceptance(needs=accepted, added=added, skipped=skipped)

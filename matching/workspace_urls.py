@@ -1,0 +1,13 @@
+"""Assignment runs in the secretariat's workspace (/secretariat/workspace/…, named admin:<name>)."""
+
+from django.urls import path
+
+from matching import views
+
+urlpatterns = [
+    path("assignment-runs/", views.run_list, name="matching_run_list"),
+    path("assignment-runs/start/", views.run_start, name="matching_run_start"),
+    path("assignment-runs/<int:pk>/", views.run_detail, name="matching_run_detail"),
+    path("assignment-runs/<int:pk>/status/", views.run_status, name="matching_run_status"),
+    path("assignment-runs/<int:pk>/accept/", views.run_accept, name="matching_run_accept"),
+]

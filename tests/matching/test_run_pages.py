@@ -1,0 +1,155 @@
+"""The secretariat's workspace pages for assignment runs: who may open them, starting a run, following it, and
+accepting its proposals need by need or all at once."""
+
+import pytest
+from django.urls import reverse
+
+from matching import services
+from matching.models import AssignmentRun, ShortlistEntry
+from matching.runs import assignment_run_perform, assignment_run_start
+from tests.factories import NeedFactory
+from tests.matching.test_services import expert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finished_run():
+    policy = services.matching_policy_active()
+    policy.k, policy.regional_cap = 2, 2
+    policy.save()
+    needs = [NeedFactory(articles=[46], title=f"Need {i}") for i in range(2)]
+    for nationality in ("FRA", "NGA", "BRA"):
+        expert(nationality=nationality, days_per_year=40)
+    run = assignment_run_start(by=None, background=False)
+    return assignment_run_perform(run_id=run.pk), needs
+
+
+def _urls(run: AssignmentRun) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("admin:matching_run_list")),
+        ("post", reverse("admin:matching_run_start")),
+        ("get", reverse("admin:matching_run_detail", args=[run.pk])),
+        ("get", reverse("admin:matching_run_status", args=[run.pk])),
+        ("post", reverse("admin:matching_run_accept", args=[run.pk])),
+    ]
+
+
+@pytest.mark.parametrize("who", ["owner", "focal_point_other_state", "anonymous"])
+def test_only_the_secretariat_opens_any_assignment_run_page(cast, finished_run, who):
+    run, _needs = finished_run
+    client = cast.client_for(who)
+    for method, url in _urls(run):
+        response = getattr(client, method)(url, {"everything": "on", "policy": run.policy_id, "scope": "open"})
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+    assert AssignmentRun.objects.count() == 1 and not ShortlistEntry.objects.exists()
+
+
+def test_the_workspace_urls_are_named_in_the_admin_and_the_secretariat_opens_them(cast, finished_run):
+    run, _needs = finished_run
+    client = cast.client_for("secretariat")
+    assert client.get(reverse("admin:matching_run_list")).status_code == 200
+    assert client.get(reverse("admin:matching_run_detail", args=[run.pk])).status_code == 200
+    assert client.get(reverse("admin:matching_run_detail", args=[run.pk + 99])).status_code == 404
+    # The admin's index names the runs, and leads to the workspace.
+    assert reverse("admin:matching_assignmentrun_changelist").encode() in client.get(reverse("admin:index")).content
+    assert client.get(reverse("admin:matching_assignmentrun_changelist"))["Location"] == reverse(
+        "admin:matching_run_list"
+    )
+
+
+def test_starting_a_run_from_the_page_queues_it_and_shows_its_progress(
+    cast, finished_run, django_capture_on_commit_callbacks
+):
+    client = cast.client_for("secretariat")
+    policy = services.matching_policy_active()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:matching_run_start"), {"policy": policy.pk, "scope": "active"})
+    run = AssignmentRun.objects.first()
+    assert response["Location"] == reverse("admin:matching_run_detail", args=[run.pk])
+    assert (run.status, run.scope, run.created_by, run.task_id != "") == ("queued", "active", cast.secretariat, True)
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for a background worker" in page and 'http-equiv="refresh"' in page
+    assert "js/assignment_run.js" in page and "<script>" not in page  # no inline script: the CSP forbids it
+    status = client.get(reverse("admin:matching_run_status", args=[run.pk])).json()
+    assert status == {
+        "status": "queued",
+        "status_label": "Queued",
+        "stage": "waiting",
+        "stage_label": "Waiting for a background worker",
+        "progress": 0,
+        "done": False,
+    }
+
+
+def test_a_start_form_with_an_unknown_policy_is_shown_again_with_its_error(cast, finished_run):
+    response = cast.client_for("secretariat").post(reverse("admin:matching_run_start"), {"policy": 999, "scope": "x"})
+    assert response.status_code == 200 and AssignmentRun.objects.count() == 1
+    assert response.context["form"].errors.keys() == {"policy", "scope"}
+
+
+def test_the_run_page_shows_figures_proposals_and_translated_reasons(cast, finished_run):
+    run, needs = finished_run
+    lonely = NeedFactory(articles=[5], title="Nobody for chapter II")
+    services.ROSTER_CACHE.clear()
+    again = assignment_run_perform(run_id=assignment_run_start(by=None, background=False).pk)
+    page = cast.client_for("secretariat").get(reverse("admin:matching_run_detail", args=[again.pk]))
+    text = page.content.decode()
+    assert "Needs fully staffed" in text and "66.7 %" in text and "AFR 2, WEOG 2<" in text
+    assert "No other expert passes the need&#x27;s filters." in text
+    assert f'value="{lonely.pk}"' not in text  # nothing to accept for it
+    assert text.count('name="only"') == 2
+    french = cast.client_for("secretariat").get(
+        reverse("admin:matching_run_detail", args=[again.pk]), headers={"accept-language": "fr"}
+    )
+    assert french.status_code == 200
+
+
+def test_accepting_one_need_from_the_page(cast, finished_run):
+    run, needs = finished_run
+    client = cast.client_for("secretariat")
+    response = client.post(reverse("admin:matching_run_accept", args=[run.pk]), {"only": needs[0].pk}, follow=True)
+    assert "Proposals accepted for 1 need. 2 experts added to shortlists." in response.content.decode()
+    assert set(ShortlistEntry.objects.values_list("need_id", "source")) == {(needs[0].pk, "assignment")}
+    assert ShortlistEntry.objects.count() == 2
+
+
+def test_accepting_the_chosen_needs_or_every_need_from_the_page(cast, finished_run):
+    run, needs = finished_run
+    client = cast.client_for("secretariat")
+    url = reverse("admin:matching_run_accept", args=[run.pk])
+    nothing = client.post(url, {}, follow=True)
+    assert "Choose the needs whose proposals you accept." in nothing.content.decode()
+    client.post(url, {"needs": [needs[1].pk]})
+    assert set(ShortlistEntry.objects.values_list("need_id", flat=True)) == {needs[1].pk}
+    client.post(url, {"everything": "on"})
+    assert ShortlistEntry.objects.filter(need=needs[0]).count() == 2
+
+
+def test_a_refused_acceptance_says_why_on_the_page(cast, finished_run):
+    run, needs = finished_run
+    needs[0].version += 1
+    needs[0].save()
+    response = cast.client_for("secretariat").post(
+        reverse("admin:matching_run_accept", args=[run.pk]), {"everything": "on"}, follow=True
+    )
+    assert "changed after the run" in response.content.decode()
+    assert not ShortlistEntry.objects.exists()
+
+
+@pytest.mark.parametrize("needs", [2, 12])
+def test_the_run_pages_make_a_bounded_number_of_queries(cast, needs, django_assert_max_num_queries):
+    policy = services.matching_policy_active()
+    policy.k, policy.regional_cap = 3, 3
+    policy.save()
+    for i in range(needs):
+        NeedFactory(articles=[46], title=f"Need {i}")
+    for nationality in ("FRA", "NGA", "BRA", "KEN", "IND", "POL"):
+        expert(nationality=nationality, days_per_year=80)
+    runs = [assignment_run_perform(run_id=assignment_run_start(by=None, background=False).pk) for _ in range(needs)]
+    client = cast.client_for("secretariat")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("admin:matching_run_list")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("admin:matching_run_detail", args=[runs[0].pk])).status_code == 200
