@@ -153,3 +153,18 @@ def test_the_run_pages_make_a_bounded_number_of_queries(cast, needs, django_asse
         assert client.get(reverse("admin:matching_run_list")).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("admin:matching_run_detail", args=[runs[0].pk])).status_code == 200
+
+
+def test_with_the_immediate_backend_the_run_is_done_when_its_page_opens(
+    cast, finished_run, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    client = cast.client_for("secretariat")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:matching_run_start"), {"policy": finished_run[0].policy_id, "scope": "open"}
+        )
+    run = AssignmentRun.objects.first()
+    assert run.status == "finished" and run.figures["assignments"] == 4
+    page = client.get(response["Location"]).content.decode()
+    assert "Proposals, need by need" in page and 'http-equiv="refresh"' not in page

@@ -133,6 +133,36 @@ def test_a_selected_expert_has_one_need_less_to_give(policy, contested):
     assert contested["strong"].pk not in [e for experts in _proposed(run).values() for e in experts]
 
 
+@pytest.mark.parametrize(
+    "rule, value",
+    [("min_legal_systems", 2), ("own_region_floor", True), ("regional_share_bands", {"WEOG": [0, 0.5]})],
+)
+def test_the_policys_balance_rules_reach_the_solver(policy, rule, value):
+    """Two French experts (civil law, WEOG) score best for a Kenyan need; the rule brings in the weaker expert
+    from Nigeria (AFR, common law) instead of the second French one."""
+    policy.k, policy.regional_cap = 2, 2
+    policy.save()
+    need = NeedFactory(articles=[46, 48])
+    french = [expert(nationality="FRA", articles={46: 3, 48: 3}, days_per_year=80) for _ in range(2)]
+    nigerian = expert(nationality="NGA", articles={46: 3}, days_per_year=80)
+    assert _proposed(_run()) == {need.pk: [french[0].pk, french[1].pk]}
+    setattr(policy, rule, value)
+    policy.save()
+    ((first, second),) = _proposed(_run()).values()
+    # The two French experts tie; which of them the solver keeps is its own choice.
+    assert first in {french[0].pk, french[1].pk} and second == nigerian.pk
+
+
+@pytest.mark.parametrize(
+    "bands", [{"XYZ": [0, 1]}, {"AFR": [0.5, 0.2]}, {"AFR": [0, 2]}, {"AFR": 0.3}, {"": [0, 1]}, ["AFR"]]
+)
+def test_share_bands_name_known_groups_with_ordered_shares(policy, bands):
+    policy.regional_share_bands = bands
+    with pytest.raises(ValidationError) as refused:
+        services.matching_policy_check(policy=policy)
+    assert "regional_share_bands" in refused.value.message_dict
+
+
 def test_only_the_secretariat_starts_or_accepts_a_run(cast, policy, contested):
     with pytest.raises(PermissionDenied):
         assignment_run_start(by=cast.owner)
