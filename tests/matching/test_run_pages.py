@@ -7,7 +7,8 @@ from django.urls import reverse
 from matching import services
 from matching.models import AssignmentRun, ShortlistEntry
 from matching.runs import assignment_run_perform, assignment_run_start
-from tests.factories import NeedFactory
+from tests.conftest import signed_in_client
+from tests.factories import FocalPointFactory, NeedFactory
 from tests.matching.test_services import expert
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,13 @@ def _urls(run: AssignmentRun) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("who", ["owner", "focal_point_other_state", "anonymous"])
+@pytest.mark.parametrize("who", ["owner", "focal_point_other_state", "staff_outside_the_secretariat", "anonymous"])
 def test_only_the_secretariat_opens_any_assignment_run_page(cast, finished_run, who):
     run, _needs = finished_run
-    client = cast.client_for(who)
+    if who == "staff_outside_the_secretariat":
+        client = signed_in_client(FocalPointFactory(email="staff@a.example.org", state=cast.owner.state, is_staff=True))
+    else:
+        client = cast.client_for(who)
     for method, url in _urls(run):
         response = getattr(client, method)(url, {"everything": "on", "policy": run.policy_id, "scope": "open"})
         assert response.status_code == 302, url
