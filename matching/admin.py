@@ -5,11 +5,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
-from matching.models import AssignmentRun, MatchingPolicy, RankedCandidate, RankingSnapshot
+from matching.models import MatchingPolicy, RankedCandidate, RankingSnapshot
 from matching.services import POLICY_FIELDS, matching_policy_activate, matching_policy_check, matching_policy_save
 from portal.admin_site import ReadOnlyAdminMixin
 
@@ -96,18 +96,7 @@ class RankingSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [RankedCandidateInline]
 
 
-@admin.register(AssignmentRun)
-class AssignmentRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Named in the admin's index; the runs are started, followed and accepted on the workspace's own pages."""
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        return redirect("admin:matching_run_list")
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
-    ) -> HttpResponse:
-        return (
-            redirect("admin:matching_run_detail", pk=int(object_id))
-            if object_id.isdigit()
-            else redirect("admin:matching_run_list")
-        )
+# The background worker's own rows (arguments, tracebacks) are for operators, not the secretariat: a run's page says
+# what the run did. django-tasks-db registers them on the default site, which is the secretariat's.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

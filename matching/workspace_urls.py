@@ -1,6 +1,7 @@
 """Assignment runs in the secretariat's workspace (/secretariat/workspace/…, named admin:<name>)."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from matching import views
 
@@ -11,3 +12,5 @@ urlpatterns = [
     path("assignment-runs/<int:pk>/status/", views.run_status, name="matching_run_status"),
     path("assignment-runs/<int:pk>/accept/", views.run_accept, name="matching_run_accept"),
 ]
+# Listed on the restricted admin's index page (portal/admin_site.py).
+menu = [("matching_run_list", _("Assignment runs"))]

@@ -56,11 +56,8 @@ def test_the_workspace_urls_are_named_in_the_admin_and_the_secretariat_opens_the
     assert client.get(reverse("admin:matching_run_list")).status_code == 200
     assert client.get(reverse("admin:matching_run_detail", args=[run.pk])).status_code == 200
     assert client.get(reverse("admin:matching_run_detail", args=[run.pk + 99])).status_code == 404
-    # The admin's index names the runs, and leads to the workspace.
-    assert reverse("admin:matching_assignmentrun_changelist").encode() in client.get(reverse("admin:index")).content
-    assert client.get(reverse("admin:matching_assignmentrun_changelist"))["Location"] == reverse(
-        "admin:matching_run_list"
-    )
+    # The admin's index leads to them.
+    assert f'href="{reverse("admin:matching_run_list")}"'.encode() in client.get(reverse("admin:index")).content
 
 
 def test_starting_a_run_from_the_page_queues_it_and_shows_its_progress(
