@@ -304,3 +304,11 @@ def test_assign_export_scores_writes_need_expert_score_rows(policy, contested, r
     }
     assert all(0 < float(score) <= 1 and len(score.split(".")[1]) == 6 for _n, _e, score in rows)
     assert "Run " in capsys.readouterr().out
+
+
+def test_a_run_with_no_need_in_scope_finishes_empty(policy, run_manage, capsys):
+    expert()
+    assert run_manage("assign", "--json") == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["assignments"] == {} and printed["unfilled"] == {}
+    assert printed["figures"]["staffed_share"] == 1.0 and printed["figures"]["load_violations"] == 0
