@@ -40,7 +40,7 @@ class NeedForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user.is_secretariat:
-            self.fields["requesting_state"].queryset = Country.objects.order_by("name")
+            self.fields["requesting_state"].queryset = Country.objects.all()
         else:
             del self.fields["requesting_state"]
         self.fields["articles"].queryset = Article.objects.select_related("chapter")

@@ -22,6 +22,7 @@ from needs.models import NEED_HISTORY, Need
 from needs.services import NEED_FIELDS, NEED_RELATIONS, need_changes_apply, need_relations_check
 from portal.csv_import import ImportIssue, ImportOutcome, csv_table_read, row_cells, whole_number, yes_no
 from reference.models import Article, AssistanceType, Country, Language, LanguageLevel
+from reference.names import InLanguage
 
 # The file's name for each of the need's fields, where it differs from the field's.
 COLUMN_OF_FIELD = {"requesting_state": "country", "working_languages": "languages"}
@@ -44,15 +45,19 @@ LanguageLink = Need.working_languages.through
 OWN_FIELDS = tuple(name for name in NEED_FIELDS if name not in NEED_RELATIONS)
 
 
+def _linked_order(target: str, key: str | InLanguage) -> str:
+    if isinstance(key, InLanguage):
+        return f"{target}__{key.base}_en"
+    return f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+
+
 def _need_links(name: str, need_pks: Sequence[int]) -> dict[int, list[str]]:
     """The pks linked to each need through one many-to-many field, in the linked model's own order (as a
-    prefetch would list them), in one query."""
+    prefetch would list them) taken in English, so that a file's codes are listed alike whatever the
+    reader's language, in one query."""
     relation = Need._meta.get_field(name)
     source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-    ordering = [
-        f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
-        for key in relation.related_model._meta.ordering
-    ]
+    ordering = [_linked_order(target, key) for key in relation.related_model._meta.ordering]
     links: dict[int, list[str]] = {}
     rows = relation.remote_field.through.objects.filter(**{f"{source}__in": need_pks}).order_by(*ordering)
     for need_pk, linked_pk in rows.values_list(f"{source}_id", f"{target}_id"):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import ReadOnlyAdminMixin
 from reference.models import Article, AssistanceType, Chapter, Country, Language
@@ -10,17 +11,21 @@ from reference.services import country_status_check, country_status_update
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Reference data changes only through migrations, so that every install holds the same facts."""
 
+    @admin.display(description=_("name"))
+    def shown_name(self, obj: Chapter | Article | Country | Language | AssistanceType) -> str:
+        return obj.display_name
+
 
 @admin.register(Chapter)
 class ChapterAdmin(ReadOnlyAdmin):
-    list_display = ["numeral", "title"]
+    list_display = ["numeral", "shown_name"]
 
 
 @admin.register(Article)
 class ArticleAdmin(ReadOnlyAdmin):
-    list_display = ["number", "title", "chapter"]
+    list_display = ["number", "shown_name", "chapter"]
     list_filter = ["chapter"]
-    search_fields = ["title", "=number"]
+    search_fields = ["title", "title_fr", "title_es", "=number"]
 
 
 class CountryStatusForm(forms.ModelForm):
@@ -40,12 +45,14 @@ class CountryAdmin(ReadOnlyAdmin):
     (audited); every other fact about a country comes from the reference files through migrations."""
 
     form = CountryStatusForm
-    list_display = ["iso3", "name", "regional_group", "uncac_status", "uncac_status_date", "is_un_member"]
+    list_display = ["iso3", "shown_name", "regional_group", "uncac_status", "uncac_status_date", "is_un_member"]
     list_filter = ["regional_group", "uncac_status", "is_un_member", "legal_systems"]
-    search_fields = ["name", "iso3"]
+    search_fields = ["name", "name_fr", "name_es", "iso3"]
     fields = [
         "iso3",
         "name",
+        "name_fr",
+        "name_es",
         "regional_group",
         "is_un_member",
         "legal_systems",
@@ -53,7 +60,16 @@ class CountryAdmin(ReadOnlyAdmin):
         "uncac_status",
         "uncac_status_date",
     ]
-    readonly_fields = ["iso3", "name", "regional_group", "is_un_member", "legal_systems", "legal_system_text"]
+    readonly_fields = [
+        "iso3",
+        "name",
+        "name_fr",
+        "name_es",
+        "regional_group",
+        "is_un_member",
+        "legal_systems",
+        "legal_system_text",
+    ]
 
     def has_change_permission(self, request: HttpRequest, obj: Country | None = None) -> bool:
         user = request.user
@@ -70,10 +86,10 @@ class CountryAdmin(ReadOnlyAdmin):
 
 @admin.register(Language)
 class LanguageAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "is_un_language"]
-    search_fields = ["name", "code"]
+    list_display = ["code", "shown_name", "is_un_language"]
+    search_fields = ["name", "name_fr", "name_es", "code"]
 
 
 @admin.register(AssistanceType)
 class AssistanceTypeAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "shown_name"]

@@ -2,13 +2,17 @@
 
 `load_reference_data` (migration 0002) creates the tables' rows; `country_facts_update` (0003 and
 any later correction) brings every country's name, legal systems and UNCAC status in line with the
-files, on a fresh database and on one that already holds older facts alike. A correction is an edit
-of a file in reference/data and a new migration that runs `country_facts_update` again.
+files, on a fresh database and on one that already holds older facts alike; `reference_names_update`
+(0004 and any later correction) does the same for the French and Spanish names and each language's
+alphabetical ranks. A correction is an edit of a file in reference/data and a new migration that runs
+the function again. Where each file comes from: reference/data/README.md.
 """
 
 import csv
 import datetime
 from pathlib import Path
+
+from reference.names import NAME_LANGUAGES, ranks
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGAL_SYSTEMS = {
@@ -18,6 +22,14 @@ LEGAL_SYSTEMS = {
     "islamic": "Islamic law",
     "mixed": "Mixed legal system",
 }
+LEGAL_SYSTEM_NAMES = {
+    "civil": {"fr": "Droit civil", "es": "Derecho civil"},
+    "common": {"fr": "Common law", "es": "Common law"},
+    "customary": {"fr": "Droit coutumier", "es": "Derecho consuetudinario"},
+    "islamic": {"fr": "Droit islamique", "es": "Derecho islámico"},
+    "mixed": {"fr": "Système juridique mixte", "es": "Sistema jurídico mixto"},
+}
+TRANSLATED = tuple(language for language in NAME_LANGUAGES if language != "en")
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
@@ -89,7 +101,55 @@ def country_facts_update(apps, schema_editor) -> None:
         country.legal_systems.set([systems[tag] for tag in tags])
 
 
+def _names_set(model, rows: dict[str, dict[str, str]], *, base: str, ranked: bool = False) -> None:
+    """Each row's French and Spanish `base` (name or title) as the files have them, and with `ranked` its
+    place in each language's alphabetical order (the English name when a translation is missing)."""
+    objects = list(model.objects.all())
+    fields = [f"{base}_{language}" for language in TRANSLATED]
+    for obj in objects:
+        for language in TRANSLATED:
+            setattr(obj, f"{base}_{language}", rows.get(str(obj.pk), {}).get(language, ""))
+    if ranked:
+        for language in NAME_LANGUAGES:
+            column = base if language == "en" else f"{base}_{language}"
+            place = ranks({obj.pk: getattr(obj, column) or getattr(obj, base) for obj in objects})
+            for obj in objects:
+                setattr(obj, f"rank_{language}", place[obj.pk])
+        fields += [f"rank_{language}" for language in NAME_LANGUAGES]
+    model.objects.bulk_update(objects, fields)
+
+
+def _translations(name: str, key: str, prefix: str) -> dict[str, dict[str, str]]:
+    return {row[key]: {language: row[f"{prefix}_{language}"] for language in TRANSLATED} for row in read_tsv(name)}
+
+
+def reference_names_update(apps, schema_editor) -> None:
+    """French and Spanish names of chapters, articles, legal systems, countries, languages and assistance types,
+    and the alphabetical ranks of countries and languages, as the files have them."""
+    countries = {
+        row["iso3"]: {language: row[language] for language in TRANSLATED} for row in read_tsv("country_names.tsv")
+    }
+    _names_set(apps.get_model("reference", "Chapter"), _translations("chapters.tsv", "numeral", "title"), base="title")
+    _names_set(
+        apps.get_model("reference", "Article"), _translations("uncac_articles.tsv", "article", "title"), base="title"
+    )
+    _names_set(apps.get_model("reference", "LegalSystem"), LEGAL_SYSTEM_NAMES, base="name")
+    _names_set(apps.get_model("reference", "Country"), countries, base="name", ranked=True)
+    _names_set(
+        apps.get_model("reference", "Language"),
+        _translations("languages.tsv", "code", "name"),
+        base="name",
+        ranked=True,
+    )
+    _names_set(
+        apps.get_model("reference", "AssistanceType"),
+        _translations("assistance_types.tsv", "code", "name"),
+        base="name",
+    )
+
+
 def load_all(apps, schema_editor=None) -> None:
     """What the data migrations load, in their order; for test runs that empty every table."""
     load_reference_data(apps, schema_editor)
     country_facts_update(apps, schema_editor)
+    reference_names_update(apps, schema_editor)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import erasure
+from reference.names import InLanguage, Localized
 
 
 class RegionalGroup(models.TextChoices):
@@ -20,10 +21,14 @@ class UncacStatus(models.TextChoices):
     NONE = "none", _("Not a signatory")
 
 
-class Chapter(models.Model):
+class Chapter(Localized, models.Model):
     numeral = models.CharField(_("chapter"), max_length=4, primary_key=True)
     position = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+
+    localized_field = "title"
 
     class Meta:
         ordering = ["position"]
@@ -31,13 +36,17 @@ class Chapter(models.Model):
         verbose_name_plural = _("UNCAC chapters")
 
     def __str__(self) -> str:
-        return f"{self.numeral}. {self.title}"
+        return f"{self.numeral}. {self.display_name}"
 
 
-class Article(models.Model):
+class Article(Localized, models.Model):
     number = models.PositiveSmallIntegerField(_("article"), primary_key=True)
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+
+    localized_field = "title"
 
     class Meta:
         ordering = ["number"]
@@ -48,12 +57,14 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.display_name}"
 
 
-class LegalSystem(models.Model):
+class LegalSystem(Localized, models.Model):
     code = models.CharField(max_length=16, primary_key=True)
     name = models.CharField(max_length=64)
+    name_fr = models.CharField(max_length=64, blank=True)
+    name_es = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -61,12 +72,19 @@ class LegalSystem(models.Model):
         verbose_name_plural = _("legal systems")
 
     def __str__(self) -> str:
-        return str(self.name)
+        return self.display_name
 
 
-class Country(models.Model):
+class Country(Localized, models.Model):
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
+    # Each name's place in its language's alphabetical order (reference/names.py), so that the database
+    # sorts as a reader of that language expects whatever its own collation.
+    rank_en = models.PositiveSmallIntegerField(default=0, editable=False)
+    rank_fr = models.PositiveSmallIntegerField(default=0, editable=False)
+    rank_es = models.PositiveSmallIntegerField(default=0, editable=False)
     regional_group = models.CharField(_("UN regional group"), max_length=6, choices=RegionalGroup.choices, blank=True)
     is_un_member = models.BooleanField(_("UN member State"), default=True)
     uncac_status = models.CharField(
@@ -85,7 +103,7 @@ class Country(models.Model):
     legal_system_text = models.TextField(_("legal system (World Factbook)"), blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [InLanguage("rank"), "name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         constraints = [
@@ -103,21 +121,26 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.name)
+        return self.display_name
 
 
-class Language(models.Model):
+class Language(Localized, models.Model):
     code = models.CharField(_("ISO 639-1"), max_length=2, primary_key=True)
     name = models.CharField(_("name"), max_length=64)
+    name_fr = models.CharField(_("name (French)"), max_length=64, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=64, blank=True)
     is_un_language = models.BooleanField(_("official UN language"), default=False)
+    rank_en = models.PositiveSmallIntegerField(default=0, editable=False)
+    rank_fr = models.PositiveSmallIntegerField(default=0, editable=False)
+    rank_es = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
-        ordering = ["-is_un_language", "name"]
+        ordering = ["-is_un_language", InLanguage("rank"), "name"]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return str(self.name)
+        return self.display_name
 
 
 class LanguageLevel(models.IntegerChoices):
@@ -132,9 +155,11 @@ class LanguageLevel(models.IntegerChoices):
     NATIVE = 7, _("Native")
 
 
-class AssistanceType(models.Model):
+class AssistanceType(Localized, models.Model):
     code = models.CharField(max_length=32, primary_key=True)
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(unique=True)
 
     class Meta:
@@ -143,7 +168,7 @@ class AssistanceType(models.Model):
         verbose_name_plural = _("types of assistance")
 
     def __str__(self) -> str:
-        return str(self.name)
+        return self.display_name
 
 
 for reference_model in (Chapter, Article, LegalSystem, Country, Language, AssistanceType):

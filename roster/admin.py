@@ -240,7 +240,12 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             ", ",
             '<a href="{}">{} ({}, {})</a>',
             (
-                (reverse("admin:roster_expert_change", args=[o.pk]), o, o.nominating_state.name, o.get_status_display())
+                (
+                    reverse("admin:roster_expert_change", args=[o.pk]),
+                    o,
+                    o.nominating_state.display_name,
+                    o.get_status_display(),
+                )
                 for o in others
             ),
         )

@@ -26,6 +26,7 @@ from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_recheck, 
 from portal.access import EXPERT_SESSION_KEY, expert_link_required, public
 from portal.client_ip import client_ip
 from portal.responses import RedirectThen
+from reference.names import InLanguage
 from roster.consent import (
     confirmation_link_use,
     confirmation_token_check,
@@ -133,10 +134,10 @@ def _render_profile(
 ) -> HttpResponse:
     context = {
         "expert": expert,
-        "languages": expert.languages.select_related("language").order_by("-level", "language__name"),
+        "languages": expert.languages.select_related("language").order_by("-level", InLanguage("language__rank")),
         "expertise": expert.expertise.select_related("article", "article__chapter").order_by("article_id"),
         "assistance_types": expert.assistance_types.order_by("position"),
-        "countries_worked_in": expert.countries_worked_in.order_by("name"),
+        "countries_worked_in": expert.countries_worked_in.all(),
         "employment": expert.employment.order_by("-start_year", "pk"),
         "education": expert.education.order_by("-year", "pk"),
         "consent_text_template": consent_text_template(),

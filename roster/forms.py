@@ -88,7 +88,7 @@ def article_choices() -> list:
 
 
 def language_choices() -> list:
-    return BLANK + [(language.code, language.name) for language in Language.objects.all()]
+    return BLANK + [(language.code, language.display_name) for language in Language.objects.all()]
 
 
 class LanguageForm(forms.Form):

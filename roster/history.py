@@ -149,11 +149,11 @@ class PartChange:
 
 def _describe(part: str, row: models.Model) -> str:
     if part == "language":
-        return f"{row.language.name}: {row.get_level_display()}"
+        return f"{row.language.display_name}: {row.get_level_display()}"
     if part == "expertise":
         return _("Article %(number)s, %(title)s: %(level)s") % {
             "number": row.article_id,
-            "title": row.article.title,
+            "title": row.article.display_name,
             "level": row.get_level_display(),
         }
     if part == "employment":

@@ -102,8 +102,8 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
     expert = Expert.objects.select_related("nominating_state", "nationality").get(pk=expert.pk)
     data: dict[str, Any] = {"id": expert.pk}
     data.update({name: _plain(getattr(expert, name)) for name in EXPORTED_FIELDS})
-    data["nominating_state"] = {"iso3": expert.nominating_state_id, "name": expert.nominating_state.name}
-    data["nationality"] = {"iso3": expert.nationality_id, "name": expert.nationality.name}
+    data["nominating_state"] = {"iso3": expert.nominating_state_id, "name": expert.nominating_state.display_name}
+    data["nationality"] = {"iso3": expert.nationality_id, "name": expert.nationality.display_name}
     data["cv"] = (
         {"file_name": expert.cv_original_name, "content_type": expert.cv_content_type} if expert.cv_file else None
     )
@@ -112,13 +112,13 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         read = ExpertSearchText.objects.filter(expert=expert).values_list("cv_text", flat=True).first()
         data["cv"]["text_for_search"] = read or ""
     data["languages"] = [
-        {"code": item.language_id, "name": item.language.name, "level": item.get_level_display()}
+        {"code": item.language_id, "name": item.language.display_name, "level": item.get_level_display()}
         for item in expert.languages.select_related("language").order_by("language_id")
     ]
     data["expertise"] = [
         {
             "article": item.article_id,
-            "title": item.article.title,
+            "title": item.article.display_name,
             "chapter": item.article.chapter_id,
             "level": item.level,
             "level_name": str(item.get_level_display()),
@@ -126,7 +126,7 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         for item in expert.expertise.select_related("article").order_by("article_id")
     ]
     data["assistance_types"] = [
-        {"code": item.code, "name": item.name} for item in expert.assistance_types.order_by("position")
+        {"code": item.code, "name": item.display_name} for item in expert.assistance_types.order_by("position")
     ]
     data["countries_worked_in"] = list(expert.countries_worked_in.order_by("iso3").values_list("iso3", flat=True))
     data["declared_conflict_states"] = list(

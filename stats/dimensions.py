@@ -11,6 +11,7 @@ from rest_framework.exceptions import ParseError
 
 from needs.models import Need
 from reference.models import Article, AssistanceType, Chapter, Country, Language, LegalSystem, RegionalGroup
+from reference.names import lazy_name
 from roster.models import Expert
 from stats.models import Measure
 
@@ -34,36 +35,40 @@ def _choices(choices: Sequence[tuple[str, str | Promise]]) -> Callable[[], CodeL
     return lambda: tuple((str(code), label) for code, label in choices)
 
 
+def _named(rows: Sequence[tuple[object, str, str, str]]) -> CodeList:
+    # Codes stay codes; labels follow the language of each request (the API's Accept-Language, the page's
+    # language), as the labels of the portal's own code lists (gender, sector, priority) already do.
+    return tuple((str(code), lazy_name(en, fr, es)) for code, en, fr, es in rows)
+
+
 @cache
 def _countries() -> CodeList:
-    return tuple(Country.objects.order_by("iso3").values_list("iso3", "name"))
+    return _named(Country.objects.order_by("iso3").values_list("iso3", "name", "name_fr", "name_es"))
 
 
 @cache
 def _articles() -> CodeList:
-    return tuple(
-        (str(number), title) for number, title in Article.objects.order_by("number").values_list("number", "title")
-    )
+    return _named(Article.objects.order_by("number").values_list("number", "title", "title_fr", "title_es"))
 
 
 @cache
 def _chapters() -> CodeList:
-    return tuple(Chapter.objects.order_by("position").values_list("numeral", "title"))
+    return _named(Chapter.objects.order_by("position").values_list("numeral", "title", "title_fr", "title_es"))
 
 
 @cache
 def _languages() -> CodeList:
-    return tuple(Language.objects.order_by("code").values_list("code", "name"))
+    return _named(Language.objects.order_by("code").values_list("code", "name", "name_fr", "name_es"))
 
 
 @cache
 def _legal_systems() -> CodeList:
-    return tuple(LegalSystem.objects.order_by("code").values_list("code", "name"))
+    return _named(LegalSystem.objects.order_by("code").values_list("code", "name", "name_fr", "name_es"))
 
 
 @cache
 def _assistance_types() -> CodeList:
-    return tuple(AssistanceType.objects.order_by("position").values_list("code", "name"))
+    return _named(AssistanceType.objects.order_by("position").values_list("code", "name", "name_fr", "name_es"))
 
 
 REGIONAL_GROUP = Dimension(
