@@ -13,14 +13,16 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.tokens import Purpose, TokenProblem, TokenRefused, token_check, token_issue, token_use
 from needs.forms import NeedImportForm
-from needs.imports import need_import
+from needs.imports import COLUMNS, OPTIONAL_COLUMNS, need_import
 from needs.models import Need
 from portal.admin_site import ReadOnlyAdminMixin
+from portal.csv_export import csv_response
+from portal.csv_import import CsvFile, CsvUnreadable, csv_file_read
 
 # The previewed file waits for the confirmation in a one-time token of the user who previewed it,
 # for half an hour, in the database every app server shares: what is imported is byte for byte
@@ -50,6 +52,11 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="needs_need_import"),
             path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="needs_need_import_template",
+            ),
+            path(
                 "import/confirm/",
                 self.admin_site.admin_view(self.import_confirm_view),
                 name="needs_need_import_confirm",
@@ -65,23 +72,30 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
 
     @staticmethod
-    def _decode(upload) -> tuple[str | None, str | None]:
+    def _decode(upload) -> tuple[CsvFile | None, str | None]:
         if upload.size > IMPORT_MAX_BYTES:
             return None, _("The file is larger than %(mb)d MB; split it.") % {"mb": IMPORT_MAX_BYTES // 1024 // 1024}
         try:
-            return upload.read().decode("utf-8-sig"), None
-        except UnicodeDecodeError:
-            return None, _("row 1, file: not UTF-8 text; save the CSV as UTF-8.")
+            return csv_file_read(upload.read()), None
+        except CsvUnreadable:
+            return None, _("row 1, file: neither UTF-8 nor Windows-1252 text; save the CSV as UTF-8.")
+
+    @method_decorator(require_GET)
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        """An empty file with the import's columns, to fill in a spreadsheet."""
+        self._check_may_import(request)
+        return csv_response("needs-import-template.csv", (*COLUMNS, *OPTIONAL_COLUMNS), [])
 
     @method_decorator(require_http_methods(["GET", "POST"]))
     def import_view(self, request: HttpRequest) -> HttpResponse:
         self._check_may_import(request)
         form = NeedImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            csv_text, problem = self._decode(form.cleaned_data["csv_file"])
-            if problem:
+            source, problem = self._decode(form.cleaned_data["csv_file"])
+            if source is None:
                 form.add_error("csv_file", problem)
             else:
+                csv_text = source.text
                 result = need_import(csv_text=csv_text, by=request.user, dry_run=True)
                 digest = hashlib.sha256(csv_text.encode()).hexdigest()
                 token = (
@@ -103,6 +117,7 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                         token=token,
                         sha256=digest,
                         file_name=form.cleaned_data["csv_file"].name,
+                        file_format=source.describe(),
                     ),
                 )
         return TemplateResponse(request, "admin/needs/need/import_form.html", self._context(request, form=form))

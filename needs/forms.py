@@ -102,7 +102,7 @@ class NeedImportForm(forms.Form):
     csv_file = forms.FileField(
         label=_("CSV file"),
         help_text=format_lazy(
-            _("Columns: {columns}; optional: {optional}. UTF-8."),
+            _("Columns: {columns}; optional: {optional}. UTF-8 or Windows-1252; commas or semicolons."),
             columns=", ".join(COLUMNS),
             optional=", ".join(OPTIONAL_COLUMNS),
         ),

@@ -21,14 +21,33 @@ from needs.services import (
     need_update,
 )
 from portal.access import focal_point_or_secretariat_required
-from portal.csv_export import csv_lines
+from portal.csv_export import csv_response
 from portal.forms import add_service_errors
 from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
+from reference.models import Language, RegionalGroup
+from reference.names import localized_column
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 1000
-EXPORT_COLUMNS = ("id", *FILE_COLUMNS, "country_name", "regional_group", "status", "created_at")
+# Each code a person reads has its name, in the reader's language, in the column after it; the codes are
+# what an import reads back.
+LABELLED = {
+    "country": "country_name",
+    "assistance_type": "assistance_type_name",
+    "languages": "language_names",
+    "priority": "priority_name",
+    "source": "source_name",
+}
+EXPORT_COLUMNS = (
+    "id",
+    *(name for column in FILE_COLUMNS for name in (column, LABELLED.get(column)) if name),
+    "regional_group",
+    "regional_group_name",
+    "status",
+    "status_name",
+    "created_at",
+)
 
 
 @focal_point_or_secretariat_required
@@ -50,11 +69,33 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _export_rows(needs: QuerySet[Need]) -> Iterator[list[object]]:
-    extra = ("requesting_state__name", "requesting_state__regional_group", "status", "created_at")
-    for pk, cells, (country_name, regional_group, status, created_at) in need_file_rows(
+    extra = (
+        localized_column("requesting_state__name"),
+        localized_column("assistance_type__name"),
+        "requesting_state__regional_group",
+        "status",
+        "created_at",
+    )
+    languages = {language.code: language.display_name for language in Language.objects.all()}
+    for pk, cells, (country_name, type_name, regional_group, status, created_at) in need_file_rows(
         needs, extra=extra, chunk_size=EXPORT_CHUNK
     ):
-        yield [pk, *cells, country_name, regional_group, status, created_at.isoformat(timespec="seconds")]
+        file = dict(zip(FILE_COLUMNS, cells, strict=True))
+        names = {
+            "country": country_name,
+            "assistance_type": type_name,
+            "languages": "; ".join(languages[code] for code in str(file["languages"]).split(";") if code),
+            "priority": Need.Priority(file["priority"]).label,
+            "source": Need.Source(file["source"]).label,
+        }
+        row: list[object] = [pk]
+        for column, value in file.items():
+            row.append(value)
+            if column in LABELLED:
+                row.append(names[column])
+        group_name = RegionalGroup(regional_group).label if regional_group else ""
+        row += [regional_group, group_name, status, Need.Status(status).label, created_at.isoformat(timespec="seconds")]
+        yield row
 
 
 @focal_point_or_secretariat_required
@@ -62,12 +103,7 @@ def _export_rows(needs: QuerySet[Need]) -> Iterator[list[object]]:
 def need_export(request: HttpRequest) -> StreamingHttpResponse:
     needs = need_list(user=request.user, filters=request.GET)
     # Streamed as values, a chunk at a time with its links: memory and queries grow per 1,000 needs, not per need.
-    response = StreamingHttpResponse(
-        csv_lines(EXPORT_COLUMNS, _export_rows(needs)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="needs.csv"'
-    return response
+    return csv_response("needs.csv", EXPORT_COLUMNS, _export_rows(needs))
 
 
 @focal_point_or_secretariat_required

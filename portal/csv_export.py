@@ -1,8 +1,18 @@
-"""CSV files the portal hands out, each cell made safe to open in a spreadsheet; every export writes through here."""
+"""CSV files the portal hands out, each cell made safe to open in a spreadsheet; every export writes through here.
+
+Each file starts with a UTF-8 byte-order mark: without it Excel opens a UTF-8 file as the local code page
+(Windows-1252 in French and Spanish settings) and shows "CÃ´te d'Ivoire"; other spreadsheets and
+Python's "utf-8-sig" read it as a mark, not as text. Where a person reads a code, a column with its name
+in the reader's language stands next to it; the codes stay what an import reads back.
+"""
 
 import csv
 import unicodedata
 from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+BYTE_ORDER_MARK = "\ufeff"
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); some read the
 # full-width forms, as typed with an East Asian input method, as the ASCII ones.
@@ -38,6 +48,13 @@ class _Echo:
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
     """The lines of a CSV file, one at a time (for a streaming response), every cell made safe."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield BYTE_ORDER_MARK + writer.writerow(header)
     for row in rows:
         yield writer.writerow(csv_safe_cell(value) for value in row)
+
+
+def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> StreamingHttpResponse:
+    """A CSV file to download, streamed as its rows are made."""
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

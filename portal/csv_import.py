@@ -2,6 +2,10 @@
 
 Rows are numbered as a spreadsheet shows them (the header is row 1), so that a State's officer can go
 straight to the cell. Blank spreadsheet rows are skipped but still counted.
+
+Files come as spreadsheets save them: UTF-8 (with or without a byte-order mark) or Windows-1252, as
+Excel writes "CSV" in French and Spanish settings, and columns separated by commas or, in those same
+settings, by semicolons. Both are detected (`csv_file_read`) and the import preview states what was found.
 """
 
 import csv
@@ -13,6 +17,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 NumberedRows = list[tuple[int, dict[str, str]]]
+# Tried in this order: a Windows-1252 file with any accented letter is almost never valid UTF-8.
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"))
+SEPARATORS = (",", ";")
 YES_NO = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # Past 18 digits no column could hold the number anyway, and int() refuses more than 4,300 digits.
 WHOLE_NUMBER_MAX_DIGITS = 18
@@ -56,18 +63,59 @@ class ImportOutcome:
         return self.count("unchanged")
 
 
+class CsvUnreadable(ValueError):
+    """The bytes are neither UTF-8 nor Windows-1252 text."""
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV file's text and how it was written."""
+
+    text: str
+    encoding: str
+    separator: str
+
+    def describe(self) -> str:
+        if self.separator == ";":
+            return _("Read as %(encoding)s text, columns separated by semicolons (;).") % {"encoding": self.encoding}
+        return _("Read as %(encoding)s text, columns separated by commas (,).") % {"encoding": self.encoding}
+
+
+def _separator(text: str) -> str:
+    """The header's separator: column names hold neither sign, so the one the first line uses more wins."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_file_read(raw: str | bytes) -> CsvFile:
+    """The file's text without a byte-order mark, its encoding (UTF-8, else Windows-1252) and its separator;
+    CsvUnreadable when the bytes are neither."""
+    if isinstance(raw, str):
+        return _csv_file(raw, "UTF-8")
+    for codec, name in ENCODINGS:
+        try:
+            return _csv_file(raw.decode(codec), name)
+        except UnicodeDecodeError:
+            continue
+    raise CsvUnreadable
+
+
+def _csv_file(text: str, encoding: str) -> CsvFile:
+    text = text.removeprefix("\ufeff")
+    return CsvFile(text=text, encoding=encoding, separator=_separator(text))
+
+
 def csv_table_read(
     raw: str | bytes, *, columns: Sequence[str], max_rows: int, optional: Sequence[str] = ()
 ) -> tuple[NumberedRows, list[ImportIssue]]:
     """The rows of a CSV file whose header holds every one of `columns` and any of `optional` (in any order),
     or every problem found. A row holds the columns of the header only: an optional column left out of
     the file is absent, so that importing it again leaves what is stored alone."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [], [ImportIssue(1, "file", _("the file is not UTF-8 text; save it as CSV UTF-8"))]
-    records = csv.reader(io.StringIO(raw.removeprefix("\ufeff"), newline=""))
+    try:
+        source = csv_file_read(raw)
+    except CsvUnreadable:
+        return [], [ImportIssue(1, "file", _("the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8"))]
+    records = csv.reader(io.StringIO(source.text, newline=""), delimiter=source.separator)
     try:
         header = [name.strip() for name in next(records, [])]
     except csv.Error as exc:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from needs.imports import COLUMNS, need_import
+from needs.imports import COLUMNS, OPTIONAL_COLUMNS, need_import
 from needs.models import Need
 from tests.conftest import signed_in_client
 from tests.factories import FocalPointFactory, NeedFactory, SecretariatFactory
@@ -114,14 +114,24 @@ def test_a_malformed_file_is_refused_with_the_row_named(text, message):
     assert not Need.objects.exists()
 
 
-def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path, capsys):
-    path = tmp_path / "latin1.csv"
+def test_the_command_reads_a_windows_1252_file_with_semicolons_as_excel_saves_it(tmp_path):
+    # Refused before issue 12, item 7; French and Spanish Excel saves CSV this way.
+    path = tmp_path / "excel-fr.csv"
     path.write_bytes(
-        (HEADER + "\n").encode() + "IRG-1,CIV,46,legal_advice,fr,high,Côte,,review_report,,1\n".encode("latin-1")
+        (HEADER.replace(",", ";") + "\n" + "IRG-1;CIV;46;legal_advice;fr;high;Côte;;review_report;;1\n").encode(
+            "cp1252"
+        )
     )
+    call_command("import_needs", str(path))
+    assert Need.objects.get().title == "Côte"
+
+
+def test_the_command_refuses_a_file_that_is_neither_utf8_nor_windows_1252(tmp_path, capsys):
+    path = tmp_path / "binary.csv"
+    path.write_bytes((HEADER + "\n").encode() + b"IRG-1,CIV,46,legal_advice,fr,high,\x81\x8d,,review_report,,1\n")
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_needs", str(path))
-    assert "row 1, file: the file is not UTF-8 text" in capsys.readouterr().err
+    assert "row 1, file: the file is neither UTF-8 nor Windows-1252 text" in capsys.readouterr().err
 
 
 def test_a_byte_order_mark_and_a_quoted_multiline_description_are_read(tmp_path):
@@ -268,12 +278,39 @@ def test_a_need_recorded_between_preview_and_confirmation_is_updated_not_duplica
     assert "Imported: 1 created, 1 updated, 0 unchanged." in response.content.decode()
 
 
-def test_the_admin_refuses_a_file_that_is_not_utf8(cast):
+def test_the_admin_refuses_a_file_that_is_neither_utf8_nor_windows_1252(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("needs.csv", (HEADER + "\nCôte").encode("latin-1"), content_type="text/csv")
+    upload = SimpleUploadedFile("needs.csv", (HEADER + "\n").encode() + b"\x81\x8d", content_type="text/csv")
     response = cast.client_for("secretariat").post(reverse("admin:needs_need_import"), {"csv_file": upload})
-    assert "not UTF-8 text" in response.content.decode()
+    assert "neither UTF-8 nor Windows-1252 text" in response.content.decode()
+
+
+def test_the_admin_preview_states_how_the_file_was_read(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = HEADER.replace(",", ";") + "\nIRG-1;CIV;46;legal_advice;fr;high;Côte;;review_report;;1\n"
+    upload = SimpleUploadedFile("needs.csv", text.encode("cp1252"), content_type="text/csv")
+    response = cast.client_for("secretariat").post(reverse("admin:needs_need_import"), {"csv_file": upload})
+    body = response.content.decode()
+    assert "Read as Windows-1252 text, columns separated by semicolons (;)." in body
+    assert response.context["result"].created == 1
+
+
+def test_the_admin_offers_an_empty_template_with_the_columns(cast):
+    response = cast.client_for("secretariat").get(reverse("admin:needs_need_import_template"))
+    assert response["Content-Disposition"] == 'attachment; filename="needs-import-template.csv"'
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    assert header == [*COLUMNS, *OPTIONAL_COLUMNS] and rows == []
+    assert need_import(csv_text=body, by=None).errors == []
+    page = cast.client_for("secretariat").get(reverse("admin:needs_need_import")).content.decode()
+    assert reverse("admin:needs_need_import_template") in page
+
+
+def test_only_the_secretariat_may_download_the_template(cast):
+    response = cast.client_for("owner").get(reverse("admin:needs_need_import_template"))
+    assert response.status_code in (302, 403, 404)
 
 
 def test_a_need_recorded_by_someone_else_between_check_and_write_fails_the_whole_import(monkeypatch):
@@ -442,12 +479,16 @@ def test_the_form_the_import_and_the_export_carry_the_needs_one_field_list(cast)
 
 
 def test_an_exported_file_imports_back_unchanged_with_its_optional_columns(cast):
+    from needs.imports import FILE_COLUMNS
+
     NeedFactory(
         external_id="IRG-00007", remote=False, desired_from="2026-03-01", desired_until="2026-09-30", articles=[46, 48]
     )
     response = cast.client_for("secretariat").get(reverse("needs:need_export"))
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    kept = [name for name in rows[0] if name not in ("id", "country_name", "regional_group", "status", "created_at")]
+    # The file starts with a byte-order mark and has a name column after each code (issue 12, item 7): the
+    # import reads the codes.
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    kept = [name for name in rows[0] if name in FILE_COLUMNS]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

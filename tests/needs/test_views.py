@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _csv(response) -> list[dict[str, str]]:
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # the file starts with a byte-order mark
     return list(csv.DictReader(io.StringIO(body)))
 
 

@@ -98,7 +98,7 @@ def _url(model: type[models.Model], name: str | None, record: models.Model) -> s
     if name is None:  # the bare record address, which redirects to the record's page
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + f"{record.pk}/"
     suffix = name.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
-    if suffix in ("changelist", "add", "export"):
+    if suffix in ("changelist", "add", "export", "import_template"):  # pages of the whole list, not of a record
         return reverse(f"admin:{name}")
     if suffix == "simple_history":
         return reverse(f"admin:{name}", args=[record.pk, record.history.earliest().history_id])

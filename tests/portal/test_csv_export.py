@@ -42,4 +42,9 @@ def test_other_cells_are_written_as_they_are(value):
 
 def test_the_lines_are_one_csv_file_with_every_cell_made_safe():
     text = "".join(csv_lines(["title", "n"], [["=1", 2], ["ok, quoted", None]]))
-    assert list(csv.reader(io.StringIO(text))) == [["title", "n"], ["'=1", "2"], ["ok, quoted", ""]]
+    assert text.startswith("\ufeff"), "a UTF-8 byte-order mark, so that Excel reads the file as UTF-8"
+    assert list(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == [
+        ["title", "n"],
+        ["'=1", "2"],
+        ["ok, quoted", ""],
+    ]

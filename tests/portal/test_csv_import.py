@@ -1,4 +1,6 @@
-from portal.csv_import import csv_table_read, row_cells, whole_number
+import pytest
+
+from portal.csv_import import CsvUnreadable, csv_file_read, csv_table_read, row_cells, whole_number
 
 COLUMNS = ("a", "b")
 
@@ -22,8 +24,41 @@ def test_every_header_problem_is_reported_on_row_1():
     ]
 
 
-def test_bytes_that_are_not_utf8_are_refused():
-    assert _read("a,b\né,1\n".encode("latin-1"))[1] == ["row 1, file: the file is not UTF-8 text; save it as CSV UTF-8"]
+# Excel in French and Spanish settings saves "CSV" as Windows-1252 with semicolons (issue 12, item 7);
+# such files were refused before, and are now read as they are.
+def test_a_windows_1252_file_with_semicolons_is_read_as_excel_wrote_it():
+    rows, errors = _read("a;b\nCôte d'Ivoire;Œuvre — 5 €\n".encode("cp1252"))
+    assert errors == []
+    assert rows == [(2, {"a": "Côte d'Ivoire", "b": "Œuvre — 5 €"})]
+
+
+def test_semicolons_inside_a_comma_separated_file_stay_in_their_cell():
+    rows, errors = _read("a,b\n46;48,fr;en\n")
+    assert errors == [] and rows == [(2, {"a": "46;48", "b": "fr;en"})]
+
+
+@pytest.mark.parametrize(
+    "raw, described",
+    [
+        (b"a,b\n1,2\n", "Read as UTF-8 text, columns separated by commas (,)."),
+        ("\ufeffa;b\nÉ;2\n".encode(), "Read as UTF-8 text, columns separated by semicolons (;)."),
+        ("a;b\nÉ;2\n".encode("cp1252"), "Read as Windows-1252 text, columns separated by semicolons (;)."),
+        ('a,b\n"x;y",2\n', "Read as UTF-8 text, columns separated by commas (,)."),
+    ],
+)
+def test_the_encoding_and_separator_found_are_stated(raw, described):
+    found = csv_file_read(raw)
+    assert found.describe() == described
+    assert not found.text.startswith("\ufeff")
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused():
+    # 0x81 and 0x8d have no character in Windows-1252, and are not UTF-8 on their own.
+    with pytest.raises(CsvUnreadable):
+        csv_file_read(b"a,b\n\x81\x8d,1\n")
+    assert _read(b"a,b\n\x81\x8d,1\n")[1] == [
+        "row 1, file: the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8"
+    ]
 
 
 def test_a_byte_order_mark_is_not_part_of_the_first_column_name():

@@ -145,10 +145,18 @@ def test_the_header_must_hold_exactly_the_columns(db, tmp_path):
     assert err.strip().splitlines() == ["row 1, phone: missing column", "row 1, salary: unknown column"]
 
 
-def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes(csv_text([expert_import_row(1, given_name="Zoé")]).encode("latin-1"))
-    assert "row 1, file: the file is not UTF-8 text" in failing_command(path)
+def test_a_windows_1252_file_as_excel_saves_it_is_read(db, tmp_path):
+    # Refused before issue 12, item 7; French and Spanish Excel saves CSV in Windows-1252.
+    path = tmp_path / "excel-fr.csv"
+    path.write_bytes(csv_text([expert_import_row(1, given_name="Zoé")]).encode("cp1252"))
+    run_command(path)
+    assert Expert.objects.get().given_name == "Zoé"
+
+
+def test_a_file_that_is_neither_utf8_nor_windows_1252_is_refused(db, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(csv_text([expert_import_row(1, given_name="Zo\x81\x8d")]).encode("latin-1"))
+    assert "row 1, file: the file is neither UTF-8 nor Windows-1252 text" in failing_command(path)
 
 
 def test_a_utf8_file_with_a_byte_order_mark_from_a_spreadsheet_is_read(db, tmp_path):
