@@ -128,6 +128,8 @@ TASKS = {"default": tasks_settings(env_str("TASKS_BACKEND", "database"))}
 MAILERS = {"default": mailer_settings(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "UNCAC expert roster <roster@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to the secretariat about the portal: shown on the home page and in the privacy notice.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "roster@localhost")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,6 +8,7 @@ from portal.access import public
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("nominations/", include("roster.urls")),

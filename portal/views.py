@@ -1,16 +1,30 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.access import focal_point_or_secretariat_required, public
+from portal.access import public
 from portal.attention import attention_for
 
 
-@focal_point_or_secretariat_required
+@public
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"user": request.user, "attention": attention_for(user=request.user)})
+    """A focal point's or the secretariat's starting page; to anyone else, what the portal is, who may use it
+    and how to get an account (issue 12, item 9)."""
+    context = {
+        "user": request.user,
+        "attention": attention_for(user=request.user),
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return render(request, "home.html", context)
+
+
+@public
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html", {"contact_email": settings.CONTACT_EMAIL})
 
 
 @public

@@ -44,7 +44,6 @@ class Page:
 
 
 SIGNED_IN_PAGES = [
-    Page("home", "get", 200, "post"),
     Page("roster:expert_list", "get", 200, "post", lists="expert"),
     Page("roster:expert_nominate", "get", 200, "put"),
     Page("roster:expert_detail", "get", 200, "post", record="expert"),
