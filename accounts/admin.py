@@ -25,9 +25,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
-    state = forms.ModelChoiceField(
-        label=_("State (focal points only)"), queryset=Country.objects.order_by("name"), required=False
-    )
+    state = forms.ModelChoiceField(label=_("State (focal points only)"), queryset=Country.objects.all(), required=False)
     language = forms.ChoiceField(
         label=_("Language for mail"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE, required=False
     )

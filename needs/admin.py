@@ -44,7 +44,13 @@ class NeedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "requesting_state__regional_group",
         "assistance_type",
     ]
-    search_fields = ["title", "external_id", "requesting_state__name"]
+    search_fields = [
+        "title",
+        "external_id",
+        "requesting_state__name",
+        "requesting_state__name_fr",
+        "requesting_state__name_es",
+    ]
     list_select_related = ["requesting_state", "assistance_type"]
     change_list_template = "admin/needs/need/change_list.html"
 

@@ -21,7 +21,7 @@ class NeedFilter(StrictFilterSet):
         label=_("State"),
         field_name="requesting_state",
         # Every State the secretariat may record a need for, signatories and non-parties included.
-        queryset=Country.objects.order_by("name"),
+        queryset=Country.objects.all(),
         empty_label=ANY,
     )
     regional_group = ChoiceFilter(

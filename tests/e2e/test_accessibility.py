@@ -25,6 +25,17 @@ def test_sign_in_page_is_accessible(page, live_server):
     assert _violations(page) == []
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_public_home_page_and_the_privacy_notice_are_accessible(page, live_server, language):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    found = {}
+    for path in ["/", "/privacy/"]:
+        page.goto(f"{live_server.url}{path}")
+        if problems := _violations(page):
+            found[path] = problems
+    assert found == {}
+
+
 def test_focal_point_pages_are_accessible(cast, page, sign_in, live_server):
     expert = ExpertFactory(nominating_state=cast.owner.state)
     ExpertLanguageFactory(expert=expert)
