@@ -122,8 +122,10 @@ def test_the_command_reads_a_windows_1252_file_with_semicolons_as_excel_saves_it
             "cp1252"
         )
     )
-    call_command("import_needs", str(path))
+    out = io.StringIO()
+    call_command("import_needs", str(path), stdout=out)
     assert Need.objects.get().title == "Côte"
+    assert "Read as Windows-1252 text, columns separated by semicolons (;)." in out.getvalue()
 
 
 def test_the_command_refuses_a_file_that_is_neither_utf8_nor_windows_1252(tmp_path, capsys):

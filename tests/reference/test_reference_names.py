@@ -149,3 +149,16 @@ def test_the_statistics_labels_follow_the_language_of_the_request_and_codes_stay
         assert str(codes["DEU"]) == "Alemania"
     with translation.override("en"):
         assert str(codes["DEU"]) == "Germany"
+
+
+def test_a_mail_names_the_state_in_the_recipients_language(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from roster.consent import confirmation_request
+    from tests.factories import ExpertLanguageFactory
+
+    expert = ExpertFactory(nominating_state=country("MAR"), status="submitted", consent_given_at=None)
+    ExpertLanguageFactory(expert=expert, language_id="es", level=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation_request(expert=expert)
+    assert "Marruecos" in mail.outbox[-1].body and "Morocco" not in mail.outbox[-1].body

@@ -1,13 +1,16 @@
+import contextlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from needs.imports import COLUMNS, OPTIONAL_COLUMNS, need_import
+from portal.csv_import import CsvUnreadable, csv_file_read
 
 
 class Command(BaseCommand):
     help = (
-        "Import technical assistance needs from a UTF-8 CSV file with the columns "
+        "Import technical assistance needs from a CSV file (UTF-8 or Windows-1252, commas or semicolons) "
+        "with the columns "
         + ",".join(COLUMNS)
         + " and optionally "
         + ",".join(OPTIONAL_COLUMNS)
@@ -26,6 +29,8 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}", returncode=1) from exc
+        with contextlib.suppress(CsvUnreadable):  # the import reports an unreadable file as row 1
+            self.stdout.write(csv_file_read(content).describe())
         result = need_import(csv_text=content, by=None, dry_run=options["dry_run"])
         if not result.ok:
             for error in result.errors:
