@@ -20,6 +20,7 @@ from matching.models import MatchingPolicy, ShortlistEntry
 from matching.services import coverage_gaps, matching_policy_active, need_coverage
 from needs.models import Need
 from reference.models import Article, Language, LanguageLevel, LegalSystem, RegionalGroup
+from reference.names import names_by_code
 from roster.models import Expert, ExpertLanguage
 from roster.selectors import expert_stale
 
@@ -174,7 +175,7 @@ def _composition(*, policy: MatchingPolicy) -> list[Composition]:
 
     genders = dict(roster.values_list("gender").annotate(n=Count("pk")).order_by())
 
-    legal_names = dict(LegalSystem.objects.values_list("code", "name"))
+    legal_names = names_by_code(LegalSystem)
     legal_experts = dict(
         roster.filter(nationality__legal_systems__isnull=False)
         .values_list("nationality__legal_systems")
@@ -188,7 +189,7 @@ def _composition(*, policy: MatchingPolicy) -> list[Composition]:
         .order_by()
     )
 
-    language_names = dict(Language.objects.values_list("code", "name"))
+    language_names = names_by_code(Language)
     spoken = dict(
         ExpertLanguage.objects.filter(expert__in=roster, level__gte=policy.min_language_level)
         .values_list("language")
@@ -286,8 +287,8 @@ def _coverage(*, policy: MatchingPolicy) -> CoverageGaps:
     short = sorted((item for item in coverage if item.qualified < policy.k), key=lambda i: (i.qualified, i.need_id))
     listed_ids = [item.need_id for item in short[:LISTED]]
     needs = Need.objects.select_related("requesting_state").in_bulk(listed_ids)
-    titles = dict(Article.objects.values_list("number", "title"))
-    language_names = dict(Language.objects.values_list("code", "name"))
+    titles = names_by_code(Article, "title")
+    language_names = names_by_code(Language)
     return CoverageGaps(
         k=policy.k,
         open_needs=len(coverage),

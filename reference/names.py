@@ -71,6 +71,13 @@ def lazy_name(en: str, fr: str = "", es: str = "") -> Promise:
     return _lazy_name(en, fr, es)
 
 
+def names_by_code(model: type, base: str = "name") -> dict:
+    """Each row's code (primary key) and its name in the active language, in one query: for pages that
+    count by code and show the names."""
+    columns = [base, *(f"{base}_{language}" for language in NAME_LANGUAGES if language != DEFAULT_LANGUAGE)]
+    return {obj.pk: obj.display_name for obj in model.objects.only(*columns)}
+
+
 class Localized:
     """A reference row whose name (or title) exists in English, French and Spanish."""
 
