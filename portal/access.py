@@ -96,6 +96,10 @@ def _expert_link(request: HttpRequest) -> None:
 public = _gate("public", _anyone)
 """Open to anyone: sign-in, password reset, the expert's one-time link itself."""
 
+public_past_second_factor = _gate("public", second_factor_pending)
+"""Open to anyone, like `public`, but a secretariat member who has not given the second factor in this session
+is sent to it first: the home page shows a signed-in person their work (the secretariat's queues among it)."""
+
 focal_point_or_secretariat_required = _gate("focal_point_or_secretariat", _focal_point_or_secretariat)
 """A signed-in focal point (its own State's records) or secretariat member (all, once past the second
 factor); others sign in first."""

@@ -4,11 +4,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.access import public
+from portal.access import public, public_past_second_factor
 from portal.attention import attention_for
 
 
-@public
+@public_past_second_factor
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """A focal point's or the secretariat's starting page; to anyone else, what the portal is, who may use it

@@ -49,3 +49,11 @@ def test_every_page_links_to_the_privacy_notice(cast):
 def test_the_focal_points_home_is_unchanged(cast):
     body = cast.client_for("owner").get(reverse("home")).content.decode()
     assert "focal point for Kenya" in body and "How to get an account" not in body
+
+
+def test_a_secretariat_member_without_the_second_factor_is_sent_to_it_from_the_home_page(cast, client):
+    # Signed in with the password only: the home page would show the secretariat's queues.
+    client.force_login(cast.secretariat)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith((reverse("second_factor"), reverse("second_factor_enrol")))
