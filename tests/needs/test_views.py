@@ -246,7 +246,8 @@ def test_the_export_makes_a_bounded_number_of_queries(cast, django_assert_max_nu
     performed = []
     for count in (3, 30):
         NeedFactory.create_batch(count, articles=[46, 48, 52], working_languages=["fr", "en"])
-        with django_assert_max_num_queries(8) as captured:
+        # 8 as before, and the language names the file writes next to the codes, read once per file (issue 12).
+        with django_assert_max_num_queries(8 + 1) as captured:
             rows = _csv(client.get(reverse("needs:need_export")))
         assert len(rows) == (3 if count == 3 else 33)
         performed.append(len(captured))
