@@ -90,13 +90,15 @@ class NominatingStateFilter(admin.SimpleListFilter):
     template = "admin/roster/state_filter.html"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return list(Country.objects.order_by("name").values_list("iso3", "name"))
+        return [(state.iso3, state.display_name) for state in Country.objects.all()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Expert]) -> QuerySet[Expert]:
         typed = (self.value() or "").strip()
         if not typed:
             return queryset
-        state = Country.objects.filter(Q(iso3__iexact=typed) | Q(name__iexact=typed)).first()
+        # The suggestions are in the reader's language; a name typed in any of the three is understood.
+        named = Q(name__iexact=typed) | Q(name_fr__iexact=typed) | Q(name_es__iexact=typed)
+        state = Country.objects.filter(Q(iso3__iexact=typed) | named).first()
         # A name that matches no State shows no expert, rather than every expert as if unfiltered.
         return queryset.filter(nominating_state=state) if state is not None else queryset.none()
 

@@ -30,6 +30,7 @@ from portal.history import one_history_row
 from portal.locking import locked_at_version
 from portal.mail import mail_send
 from reference.models import Country
+from reference.names import localized_column
 from roster.consent import confirmation_request
 from roster.cv_text import CvText, cv_text_extract
 from roster.duplicates import expert_name_key, expert_possible_duplicates_of
@@ -363,7 +364,8 @@ def expert_list_export(
 
     def rows() -> Iterator[list[object]]:
         read = experts.values_list(
-            "id", "family_name", "given_name", "nominating_state", "nominating_state__name", "nationality", "status",
+            "id", "family_name", "given_name", "nominating_state", localized_column("nominating_state__name"),
+            "nationality", "status",
             "revalidation_pending", "consent_given_at", "email", "sector", "years_experience", "last_confirmed_at",
             "updated_at",
         )  # fmt: skip
