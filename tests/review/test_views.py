@@ -144,7 +144,9 @@ def test_status_forms_take_an_entry_to_selected_and_deployed_with_dates(staff, n
 def test_the_shortlist_is_exported_as_csv_and_as_a_printable_page_and_both_are_recorded(cast, staff, need, shortlisted):
     response = staff.get(review_url(need, "review_shortlist_csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte-order mark every export starts with, for spreadsheets
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == services.EXPORT_COLUMNS
     assert [row[1] for row in rows[1:]] == [str(entry.expert_id) for entry in shortlisted]
     printed = staff.get(review_url(need, "review_shortlist_print"))
