@@ -13,6 +13,8 @@ from django.forms import formset_factory
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_renderer import python_written
+from portal.widgets import FilteredCheckboxList, ListedSelect, OptionList
 from reference.models import Article, Country, Language
 from roster.models import (
     EDUCATION_FIELDS,
@@ -36,7 +38,14 @@ class CvField(forms.FileField):
             cv_validate(value)
 
 
+SEARCH_COUNTRIES = _("Search the countries")
+# static/js/choice-filter.js puts a search field above the list; without it the list is a plain <select>.
+COUNTRY_SEARCH = {"data-choice-filter": True, "data-filter-label": SEARCH_COUNTRIES}
+
+
 class ExpertForm(forms.Form):
+    default_renderer = python_written
+
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         profile_fields = fields_for_model(
@@ -46,22 +55,25 @@ class ExpertForm(forms.Form):
                 "available_from": forms.DateInput(attrs={"type": "date"}),
                 "available_until": forms.DateInput(attrs={"type": "date"}),
                 "assistance_types": forms.CheckboxSelectMultiple,
-                "countries_worked_in": forms.SelectMultiple(attrs={"size": 8}),
-                "declared_conflict_states": forms.SelectMultiple(attrs={"size": 8}),
+                "nationality": ListedSelect(attrs=COUNTRY_SEARCH),
+                "gender": ListedSelect,
+                "sector": ListedSelect,
+                "countries_worked_in": FilteredCheckboxList(filter_label=SEARCH_COUNTRIES),
+                "declared_conflict_states": FilteredCheckboxList(filter_label=SEARCH_COUNTRIES),
                 "summary": forms.Textarea(attrs={"rows": 5}),
             },
         )
         if creating and getattr(user, "is_secretariat", False):
             # A focal point's nominations always belong to its own State; only the secretariat picks one.
             self.fields["nominating_state"] = forms.ModelChoiceField(
-                label=_("Nominating State"), queryset=Country.objects.all()
+                label=_("Nominating State"), queryset=Country.objects.all(), widget=ListedSelect(attrs=COUNTRY_SEARCH)
             )
         self.fields.update(profile_fields)
-        self.fields["countries_worked_in"].help_text = _("Hold Ctrl (or Cmd) to choose several.")
+        self.fields["countries_worked_in"].help_text = _("Tick every country; type in the search field to find one.")
         self.fields["declared_conflict_states"].help_text = _(
-            "States for which the expert should not be proposed (a current or recent tie, an interest). "
-            "Hold Ctrl (or Cmd) to choose several."
+            "States for which the expert should not be proposed (a current or recent tie, an interest)."
         )
+        self._share_country_list()
         self.fields["cv"] = CvField(
             label=_("CV (PDF, DOCX or ODT, at most 5 MB)"),
             required=False,
@@ -71,6 +83,16 @@ class ExpertForm(forms.Form):
         if not creating:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def _share_country_list(self) -> None:
+        # One query and one escaping of the country names for the page's three or four country fields; the
+        # fields still check a posted value against their own queryset.
+        countries = OptionList(self.fields["countries_worked_in"].choices)
+        for name in ("countries_worked_in", "declared_conflict_states"):
+            self.fields[name].widget.choices = countries
+        for name in ("nationality", "nominating_state"):
+            if name in self.fields:
+                self.fields[name].widget.choices = countries.with_blank()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("available_from"), data.get("available_until")
@@ -79,38 +101,40 @@ class ExpertForm(forms.Form):
         return data
 
 
-def article_choices() -> list:
-    """Articles grouped by chapter: one query, shared by every row of the expertise formset."""
+def article_choices() -> OptionList:
+    """Articles grouped by chapter: one query, rendered once for every row of the expertise formset."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for article in Article.objects.select_related("chapter").order_by("chapter__position", "number"):
         groups.setdefault(str(article.chapter), []).append((article.number, str(article)))
-    return BLANK + list(groups.items())
+    return OptionList(BLANK + list(groups.items()))
 
 
-def language_choices() -> list:
-    return BLANK + [(language.code, language.display_name) for language in Language.objects.all()]
+def language_choices() -> OptionList:
+    """One query, rendered once for every row of the languages formset."""
+    return OptionList(BLANK + [(language.code, language.display_name) for language in Language.objects.all()])
 
 
 class LanguageForm(forms.Form):
-    def __init__(self, *args: Any, language_choices: Iterable, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, language_choices: Iterable, level_choices: Iterable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"] = forms.ChoiceField(label=_("Language"), choices=language_choices)
+        self.fields["language"] = forms.ChoiceField(label=_("Language"), choices=language_choices, widget=ListedSelect)
         self.fields["level"] = forms.TypedChoiceField(
             label=_("Level"),
-            choices=BLANK + list(LanguageLevel.choices),
+            choices=level_choices,
             coerce=int,
+            widget=ListedSelect,
             help_text=_("Common European Framework of Reference level, or native."),
         )
 
 
 class ExpertiseForm(forms.Form):
-    def __init__(self, *args: Any, article_choices: Iterable, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, article_choices: Iterable, level_choices: Iterable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["article"] = forms.TypedChoiceField(
-            label=_("UNCAC article (by chapter)"), choices=article_choices, coerce=int
+            label=_("UNCAC article (by chapter)"), choices=article_choices, coerce=int, widget=ListedSelect
         )
         self.fields["level"] = forms.TypedChoiceField(
-            label=_("Level"), choices=BLANK + list(ExpertiseLevel.choices), coerce=int
+            label=_("Level"), choices=level_choices, coerce=int, widget=ListedSelect
         )
 
 
@@ -181,10 +205,13 @@ class RowsFormSet(forms.BaseFormSet):
         ]
 
 
-LanguageFormSetClass = formset_factory(LanguageForm, formset=LanguageFormSet, extra=3, can_delete=True)
-ExpertiseFormSetClass = formset_factory(ExpertiseForm, formset=ExpertiseFormSet, extra=5, can_delete=True)
-EmploymentFormSetClass = formset_factory(EmploymentForm, formset=RowsFormSet, extra=2, can_delete=True)
-EducationFormSetClass = formset_factory(EducationForm, formset=RowsFormSet, extra=2, can_delete=True)
+# The rows' inputs and labels are written in Python (portal/form_renderer.py): the formsets hold most of the page's
+# 130 fields.
+ROWS = {"can_delete": True, "renderer": python_written}
+LanguageFormSetClass = formset_factory(LanguageForm, formset=LanguageFormSet, extra=3, **ROWS)
+ExpertiseFormSetClass = formset_factory(ExpertiseForm, formset=ExpertiseFormSet, extra=5, **ROWS)
+EmploymentFormSetClass = formset_factory(EmploymentForm, formset=RowsFormSet, extra=2, **ROWS)
+EducationFormSetClass = formset_factory(EducationForm, formset=RowsFormSet, extra=2, **ROWS)
 
 
 class CvTemplate:
@@ -200,13 +227,19 @@ class CvTemplate:
         self.languages = LanguageFormSetClass(
             data,
             prefix="languages",
-            form_kwargs={"language_choices": language_choices()},
+            form_kwargs={
+                "language_choices": language_choices(),
+                "level_choices": OptionList(BLANK + list(LanguageLevel.choices)),
+            },
             initial=[{"language": x.language_id, "level": x.level} for x in stored.languages.all()] if stored else None,
         )
         self.expertise = ExpertiseFormSetClass(
             data,
             prefix="expertise",
-            form_kwargs={"article_choices": article_choices()},
+            form_kwargs={
+                "article_choices": article_choices(),
+                "level_choices": OptionList(BLANK + list(ExpertiseLevel.choices)),
+            },
             initial=[{"article": x.article_id, "level": x.level} for x in stored.expertise.all()] if stored else None,
         )
         self.employment = EmploymentFormSetClass(

@@ -77,3 +77,18 @@ def test_the_experts_own_page_does_not_grow_with_the_profile(small_and_large, dj
         client.get(link)
         counts.append(_queries(client, reverse("expert_self:profile")))
     assert counts[1] <= counts[0]
+
+
+@pytest.mark.parametrize("view", ["roster:expert_nominate", "roster:expert_edit"])
+def test_the_cv_template_reads_each_reference_list_once(cast, small_and_large, view, django_assert_max_num_queries):
+    # Issue 13, item 3: the country list serves the nationality and both country fields; the language and article
+    # lists serve every row of their formsets.
+    client = cast.client_for("owner")
+    for expert in small_and_large:
+        url = reverse(view, args=[expert.pk]) if view == "roster:expert_edit" else reverse(view)
+        with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        # Whole lists: a read without WHERE (the header's own State is one row, by its key).
+        lists = [q["sql"] for q in context.captured_queries if " WHERE " not in q["sql"]]
+        for table in ("reference_country", "reference_language", "reference_article"):
+            assert sum(f'FROM "{table}"' in sql for sql in lists) == 1, table
