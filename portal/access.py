@@ -14,10 +14,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
+
+from portal.kept_input import input_keep
 
 View = Callable[..., HttpResponse]
 
@@ -69,9 +73,17 @@ def _anyone(request: HttpRequest) -> None:
     return None
 
 
+KEPT_AT_SIGN_IN = _(
+    "Your session had ended, so nothing was saved. Sign in again: what you typed is kept and shown to you "
+    "to check and save."
+)
+
+
 def _focal_point_or_secretariat(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated:
+        if input_keep(request=request):
+            messages.info(request, KEPT_AT_SIGN_IN)
         return redirect_to_login(request.get_full_path())
     if not (getattr(user, "is_focal_point", False) or getattr(user, "is_secretariat", False)):
         raise Http404

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.kept_work",
             ],
         },
     },
@@ -158,6 +159,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A form posted with a stale token (signed in again in another tab) gets the portal's own page, its input kept.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # A session opened by an expert's one-time link ends with the link, and after this long in any case.
 EXPERT_SESSION_MAX_HOURS = env_int("EXPERT_SESSION_MAX_HOURS", 4)
 

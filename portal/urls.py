@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("nominations/", include("roster.urls")),

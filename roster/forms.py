@@ -5,12 +5,19 @@ from the model fields (labels and choices stay in one place) so that validating 
 touches a model instance.
 """
 
+import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms import formset_factory
 from django.forms.models import fields_for_model
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.form_renderer import python_written
@@ -26,7 +33,7 @@ from roster.models import (
     LanguageLevel,
 )
 from roster.services import PROFILE_FIELDS, ArticleExpertise, ExpertProfile, LanguageSkill
-from roster.uploads import cv_validate
+from roster.uploads import CV_TOO_LARGE, cv_validate, megabytes
 
 BLANK = [("", "---------")]
 
@@ -74,10 +81,14 @@ class ExpertForm(forms.Form):
             "States for which the expert should not be proposed (a current or recent tie, an interest)."
         )
         self._share_country_list()
+        limit = settings.ROSTER_CV_MAX_BYTES
         self.fields["cv"] = CvField(
-            label=_("CV (PDF, DOCX or ODT, at most 5 MB)"),
+            label=_("CV (PDF, DOCX or ODT, at most %(limit)s MB)") % {"limit": megabytes(limit)},
             required=False,
-            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+            # static/js/cv-template.js checks the size before the upload, with the server's message and units.
+            widget=forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.docx,.odt", "data-max-bytes": limit, "data-too-large": CV_TOO_LARGE}
+            ),
             help_text=_("Leave empty to keep the current CV.") if not creating else "",
         )
         if not creating:
@@ -101,14 +112,6 @@ class ExpertForm(forms.Form):
         return data
 
 
-def article_choices() -> OptionList:
-    """Articles grouped by chapter: one query, rendered once for every row of the expertise formset."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for article in Article.objects.select_related("chapter").order_by("chapter__position", "number"):
-        groups.setdefault(str(article.chapter), []).append((article.number, str(article)))
-    return OptionList(BLANK + list(groups.items()))
-
-
 def language_choices() -> OptionList:
     """One query, rendered once for every row of the languages formset."""
     return OptionList(BLANK + [(language.code, language.display_name) for language in Language.objects.all()])
@@ -127,15 +130,103 @@ class LanguageForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class ChapterRows:
+    title: str
+    rows_html: SafeString
+    open: bool
+
+
 class ExpertiseForm(forms.Form):
-    def __init__(self, *args: Any, article_choices: Iterable, level_choices: Iterable, **kwargs: Any) -> None:
+    """Expertise as on the need form: each UNCAC article a checkbox under its chapter, each with a level.
+
+    Posted as `expertise-articles` (the ticked numbers) and `expertise-level-<number>`; a level without its tick
+    is ignored (unticking an article removes it), a tick without a level is an error on that article.
+    """
+
+    default_renderer = python_written
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["article"] = forms.TypedChoiceField(
-            label=_("UNCAC article (by chapter)"), choices=article_choices, coerce=int, widget=ListedSelect
+        self.articles = list(Article.objects.select_related("chapter").order_by("chapter__position", "number"))
+        self.level_choices = OptionList(BLANK + list(ExpertiseLevel.choices))
+        self.fields["articles"] = forms.TypedMultipleChoiceField(
+            label=_("UNCAC articles"),
+            choices=[(article.number, str(article)) for article in self.articles],
+            coerce=int,
+            required=False,
         )
-        self.fields["level"] = forms.TypedChoiceField(
-            label=_("Level"), choices=level_choices, coerce=int, widget=ListedSelect
-        )
+        for article in self.articles:
+            self.fields[f"level-{article.number}"] = forms.TypedChoiceField(
+                label=_("Level for article %(number)s") % {"number": article.number},
+                choices=self.level_choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for number in data.get("articles", []):
+            if data.get(f"level-{number}") is None and f"level-{number}" not in self.errors:
+                self.add_error(f"level-{number}", _("Choose a level for article %(number)s.") % {"number": number})
+        return data
+
+    def expertise(self) -> list[ArticleExpertise]:
+        return [
+            ArticleExpertise(article_id=number, level=self.cleaned_data[f"level-{number}"])
+            for number in self.cleaned_data["articles"]
+        ]
+
+    def chapters(self) -> list["ChapterRows"]:
+        """The checklist by chapter, with what is ticked and chosen now (posted, or stored when unbound).
+
+        Written in Python rather than a template loop: 71 rows of a checkbox and a level on every CV template."""
+        ticked = {str(number) for number in self["articles"].value() or []}
+        errors = self.errors if self.is_bound else {}
+        level_label, visible_label = _("Level for article %(number)s"), _("Level")
+        groups: dict[str, list[SafeString]] = {}
+        opened: set[str] = set()
+        for article in self.articles:
+            number, title = article.number, str(article.chapter)
+            level = self[f"level-{number}"].value()
+            error = " ".join(errors.get(f"level-{number}", []))
+            if str(number) in ticked or error:
+                opened.add(title)
+            groups.setdefault(title, []).append(
+                format_html(
+                    ARTICLE_ROW,
+                    prefix=self.prefix,
+                    number=number,
+                    label=str(article),
+                    checked=" checked" if str(number) in ticked else "",
+                    row_class="has-error" if error else "",
+                    level_label=level_label % {"number": number},
+                    visible_label=visible_label,
+                    invalid=format_html(
+                        ' aria-invalid="true" aria-describedby="id_{}-level-{}_error"', self.prefix, number
+                    )
+                    if error
+                    else "",
+                    options=mark_safe(self.level_choices.options_html({"" if level is None else str(level)})),  # noqa: S308 - OptionList escapes
+                    error=format_html('<p class="error" id="id_{}-level-{}_error">{}</p>', self.prefix, number, error)
+                    if error
+                    else "",
+                )
+            )
+        # A chapter opens when it holds a ticked article or an error; the others stay folded.
+        return [ChapterRows(title, mark_safe("".join(rows)), title in opened) for title, rows in groups.items()]  # noqa: S308
+
+
+ARTICLE_ROW = (
+    '<li class="{row_class}" data-article><span class="article-tick">'
+    '<input type="checkbox" name="{prefix}-articles" value="{number}" id="id_{prefix}-article-{number}"{checked}> '
+    '<label for="id_{prefix}-article-{number}">{label}</label></span> '
+    '<span class="article-level"><label for="id_{prefix}-level-{number}"><span class="visually-hidden">{level_label}'
+    '</span><span aria-hidden="true">{visible_label}</span></label> '
+    '<select name="{prefix}-level-{number}" id="id_{prefix}-level-{number}"{invalid}>{options}</select></span>'
+    "{error}</li>"
+)
 
 
 class EmploymentForm(forms.Form):
@@ -191,11 +282,6 @@ class LanguageFormSet(UniqueRowsFormSet):
     unique_message = _("This language is already listed.")
 
 
-class ExpertiseFormSet(UniqueRowsFormSet):
-    unique_field = "article"
-    unique_message = _("This article is already listed.")
-
-
 class RowsFormSet(forms.BaseFormSet):
     def kept_forms(self) -> list[forms.Form]:
         return [
@@ -208,8 +294,23 @@ class RowsFormSet(forms.BaseFormSet):
 # The rows' inputs and labels are written in Python (portal/form_renderer.py): the formsets hold most of the page's
 # 130 fields.
 ROWS = {"can_delete": True, "renderer": python_written}
+# The CV template's sections, in the page's order: the progress list at the top and each section's own title.
+SECTIONS = {
+    "identity": _("1. Identity and contact"),
+    "post": _("2. Current post"),
+    "languages": _("3. Languages"),
+    "expertise": _("4. Expertise in UNCAC articles"),
+    "employment": _("5. Employment history"),
+    "education": _("6. Education"),
+    "experience": _("7. Technical assistance experience"),
+    "availability": _("8. Availability"),
+    "cv": _("9. CV"),
+}
+# Each row's legend ("Language 2") and the name the error summary gives it.
+ROW_LABELS = {"languages": _("Language"), "employment": _("Post"), "education": _("Degree")}
+ROW_SECTIONS = tuple(ROW_LABELS)
+MAX_ROWS = 50
 LanguageFormSetClass = formset_factory(LanguageForm, formset=LanguageFormSet, extra=3, **ROWS)
-ExpertiseFormSetClass = formset_factory(ExpertiseForm, formset=ExpertiseFormSet, extra=5, **ROWS)
 EmploymentFormSetClass = formset_factory(EmploymentForm, formset=RowsFormSet, extra=2, **ROWS)
 EducationFormSetClass = formset_factory(EducationForm, formset=RowsFormSet, extra=2, **ROWS)
 
@@ -233,15 +334,7 @@ class CvTemplate:
             },
             initial=[{"language": x.language_id, "level": x.level} for x in stored.languages.all()] if stored else None,
         )
-        self.expertise = ExpertiseFormSetClass(
-            data,
-            prefix="expertise",
-            form_kwargs={
-                "article_choices": article_choices(),
-                "level_choices": OptionList(BLANK + list(ExpertiseLevel.choices)),
-            },
-            initial=[{"article": x.article_id, "level": x.level} for x in stored.expertise.all()] if stored else None,
-        )
+        self.expertise = ExpertiseForm(data, prefix="expertise", initial=_expertise_initial(stored))
         self.employment = EmploymentFormSetClass(
             data,
             prefix="employment",
@@ -257,11 +350,56 @@ class CvTemplate:
 
     @property
     def formsets(self) -> list[forms.BaseFormSet]:
-        return [self.languages, self.expertise, self.employment, self.education]
+        return [self.languages, self.employment, self.education]
+
+    @property
+    def forms(self) -> list[forms.Form]:
+        return [self.profile, self.expertise, *(form for formset in self.formsets for form in formset.forms)]
+
+    @staticmethod
+    def with_one_more_row(data: QueryDict, section: str) -> QueryDict:
+        """The posted data with one more empty row in SECTION (the no-JavaScript "Add another" button)."""
+        data = data.copy()
+        if section in ROW_SECTIONS:
+            total = f"{section}-TOTAL_FORMS"
+            with contextlib.suppress(ValueError):
+                data[total] = str(min(int(data.get(total, "0")) + 1, MAX_ROWS))
+        return data
+
+    def hide_errors(self) -> None:
+        """Show posted or kept input without judging it: the person has not asked to save yet."""
+        for form in self.forms:
+            form._errors = ErrorDict()
+        for formset in self.formsets:
+            formset._errors = [form.errors for form in formset.forms]
+            formset._non_form_errors = formset.error_class(renderer=formset.renderer)
+
+    def focus_last_row(self, section: str) -> None:
+        formset = {fs.prefix: fs for fs in self.formsets}.get(section)
+        if formset is not None and formset.forms:
+            first_field = next(iter(formset.forms[-1].fields.values()))
+            first_field.widget.attrs["autofocus"] = True
+
+    @property
+    def has_errors(self) -> bool:
+        return any(form.errors for form in self.forms) or any(fs.non_form_errors() for fs in self.formsets)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, text) for each error, in the page's order, for the summary at the top of the form."""
+        entries = [("", str(error)) for error in self.profile.non_field_errors()]
+        entries += _field_errors(self.profile, prefix="")
+        entries += _field_errors(self.expertise, prefix="")
+        for formset in self.formsets:
+            row_label = ROW_LABELS[formset.prefix]
+            entries += [(f"section-{formset.prefix}", str(error)) for error in formset.non_form_errors()]
+            for number, form in enumerate(formset.forms, start=1):
+                entries += [(f"section-{formset.prefix}", str(error)) for error in form.non_field_errors()]
+                entries += _field_errors(form, prefix=f"{row_label} {number}, ")
+        return entries
 
     def is_valid(self) -> bool:
         # Every part is validated (no short-circuit) so every error shows at once.
-        results = [self.profile.is_valid()] + [formset.is_valid() for formset in self.formsets]
+        results = [self.profile.is_valid(), self.expertise.is_valid()] + [fs.is_valid() for fs in self.formsets]
         return all(results)
 
     def to_profile(self) -> ExpertProfile:
@@ -272,10 +410,7 @@ class CvTemplate:
                 LanguageSkill(language_id=f.cleaned_data["language"], level=f.cleaned_data["level"])
                 for f in self.languages.kept_forms()
             ],
-            expertise=[
-                ArticleExpertise(article_id=f.cleaned_data["article"], level=f.cleaned_data["level"])
-                for f in self.expertise.kept_forms()
-            ],
+            expertise=self.expertise.expertise(),
             employment=[_without_delete(f.cleaned_data) for f in self.employment.kept_forms()],
             education=[_without_delete(f.cleaned_data) for f in self.education.kept_forms()],
             assistance_type_ids=[t.pk for t in data["assistance_types"]],
@@ -284,8 +419,23 @@ class CvTemplate:
         )
 
 
+def _field_errors(form: forms.Form, *, prefix: str) -> list[tuple[str, str]]:
+    entries = []
+    for name, field in form.fields.items():
+        for error in form.errors.get(name, []):
+            entries.append((form[name].auto_id, f"{prefix}{field.label}: {error}"))
+    return entries
+
+
 def _without_delete(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cleaned.items() if k != "DELETE"}
+
+
+def _expertise_initial(expert: Expert | None) -> dict[str, Any]:
+    if expert is None:
+        return {}
+    rows = list(expert.expertise.all())
+    return {"articles": [row.article_id for row in rows], **{f"level-{row.article_id}": row.level for row in rows}}
 
 
 def _profile_initial(expert: Expert) -> dict[str, Any]:

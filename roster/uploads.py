@@ -5,6 +5,7 @@ of a DOCX or ODT with the parts those formats require), stored under a name the 
 its original name is kept only to name the download.
 """
 
+import math
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 PDF = "application/pdf"
@@ -62,6 +63,17 @@ def cv_kind(stream: IO[bytes]) -> CvKind | None:
         stream.seek(0)
 
 
+# In the units of the form's label ("at most 5 MB"); static/js/cv-template.js says the same before the upload.
+CV_TOO_LARGE = _("The file is %(size)s MB, more than the limit of %(limit)s MB. Please choose a smaller file.")
+
+
+def megabytes(size: int, *, up: bool = False) -> str:
+    """A size in the CV label's unit (MB of 1,048,576 bytes), in the reader's number format, one decimal at most;
+    `up` rounds up, so that a file just over the limit never reads as the limit itself."""
+    value = (math.ceil if up else round)(size / 2**20 * 10) / 10
+    return number_format(int(value) if value == int(value) else value, use_l10n=True)
+
+
 def cv_validate(upload) -> CvKind:
     """Raise a ValidationError a person can act on unless the upload is an acceptable CV."""
     limit = settings.ROSTER_CV_MAX_BYTES
@@ -69,9 +81,9 @@ def cv_validate(upload) -> CvKind:
         raise ValidationError(_("The CV file is empty."), code="cv_empty")
     if upload.size > limit:
         raise ValidationError(
-            _("The CV file is larger than the limit of %(limit)s. Please upload a smaller file."),
+            CV_TOO_LARGE,
             code="cv_too_large",
-            params={"limit": filesizeformat(limit)},
+            params={"size": megabytes(upload.size, up=True), "limit": megabytes(limit)},
         )
     kind = cv_kind(upload)
     if kind is None:

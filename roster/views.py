@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.throttles import mail_link_allowed
 from portal.access import focal_point_or_secretariat_required
 from portal.forms import add_service_errors
+from portal.kept_input import KeptInput, input_take
 from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
 from roster import services
-from roster.forms import CvTemplate, WithdrawForm
+from roster.forms import ROW_LABELS, SECTIONS, CvTemplate, WithdrawForm
 from roster.models import EXPERT_HISTORY, Expert
 from roster.selectors import expert_duplicates_for, expert_get, expert_search
 
@@ -40,6 +41,9 @@ def expert_list_view(request: HttpRequest) -> HttpResponse:
 @focal_point_or_secretariat_required
 @require_http_methods(["GET", "POST"])
 def expert_nominate_view(request: HttpRequest) -> HttpResponse:
+    unsaved = _unsaved_page(request, expert=None)
+    if unsaved is not None:
+        return unsaved
     if request.method == "GET":
         return _render_form(request, CvTemplate(user=request.user), expert=None)
     template = CvTemplate(user=request.user, data=request.POST, files=request.FILES)
@@ -80,8 +84,34 @@ def _submit(request: HttpRequest, expert: Expert) -> None:
     _told(request, lambda: services.expert_submit(expert=expert, by=request.user), done % {"expert": expert})
 
 
+def _unsaved_page(request: HttpRequest, *, expert: Expert | None) -> HttpResponse | None:
+    """The form shown again without saving anything: the input kept through a sign-in (issue 12, item 2), or one
+    more row asked for by a browser without JavaScript (the "Add another" buttons post the form)."""
+    if request.method == "GET":
+        kept = input_take(request=request)
+        if kept is None:
+            return None
+        template = CvTemplate(user=request.user, data=kept.data, expert=expert)
+        template.hide_errors()
+        return _render_form(request, template, expert=expert, kept=kept)
+    section = request.POST.get("add_row", "")
+    if not section:
+        return None
+    template = CvTemplate(user=request.user, data=CvTemplate.with_one_more_row(request.POST, section), expert=expert)
+    template.hide_errors()
+    template.focus_last_row(section)
+    return _render_form(request, template, expert=expert, files_dropped=bool(request.FILES))
+
+
 def _render_form(
-    request: HttpRequest, template: CvTemplate, *, expert: Expert | None, status: int = 200, conflict: bool = False
+    request: HttpRequest,
+    template: CvTemplate,
+    *,
+    expert: Expert | None,
+    status: int = 200,
+    conflict: bool = False,
+    kept: KeptInput | None = None,
+    files_dropped: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -90,6 +120,10 @@ def _render_form(
             "template": template,
             "expert": expert,
             "conflict": conflict,
+            "kept": kept,
+            "files_dropped": files_dropped,
+            "sections": SECTIONS,
+            "row_labels": ROW_LABELS,
             "may_submit": expert is None or expert.status in services.SUBMITTABLE,
         },
         status=status,
@@ -125,6 +159,9 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         status = expert.get_status_display().lower()
         messages.error(request, _("A profile that is %(status)s cannot be edited.") % {"status": status})
         return redirect("roster:expert_detail", pk=expert.pk)
+    unsaved = _unsaved_page(request, expert=expert)
+    if unsaved is not None:
+        return unsaved
     if request.method == "GET":
         return _render_form(request, CvTemplate(user=request.user, expert=expert), expert=expert)
     template = CvTemplate(user=request.user, data=request.POST, files=request.FILES, expert=expert)

@@ -49,10 +49,14 @@ def test_focal_point_nominates_and_submits_then_the_secretariat_validates(cast, 
         ("52. Prevention and detection of transfers of proceeds of crime", "Experienced"),
         ("46. Mutual legal assistance", "Knowledgeable"),
     ]
-    for row, (article, level) in enumerate(articles, start=1):
-        group = page.get_by_role("group", name=f"Article {row}", exact=True)
-        group.get_by_label("UNCAC article (by chapter)").select_option(label=article)
-        group.get_by_label("Level").select_option(label=level)
+    expertise = page.get_by_role("group", name="4. Expertise in UNCAC articles")
+    for article, level in articles:
+        number = article.split(".")[0]
+        chapter = expertise.locator("details.chapter", has=page.locator(f"#id_expertise-article-{number}"))
+        if chapter.get_attribute("open") is None:
+            chapter.locator("summary").click()
+        expertise.get_by_label(article, exact=True).check()
+        expertise.get_by_label(f"Level for article {number}").select_option(label=level)
 
     availability = page.get_by_role("group", name="8. Availability")
     availability.get_by_label("Days available per year").fill("30")

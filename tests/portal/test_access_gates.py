@@ -61,6 +61,7 @@ SIGNED_IN_PAGES = [
     Page("needs:need_status", "post", 302, "get", record="need", data={"status": "cancelled"}),
     Page("feedback:need_deployment_ratings", "get", 200, "put", record="need"),
     Page("password_change", "get", 200, "put"),
+    Page("session_extend", "post", 204, "get"),
     Page("password_change_done", "get", 200, "post"),
 ]
 

@@ -36,8 +36,10 @@ def test_the_nominate_page_offers_every_section_of_the_cv_template(cast):
         "CV",
     ):
         assert legend in body
-    # Expertise is chosen by chapter, then article.
-    assert '<optgroup label="III. Criminalization and law enforcement">' in body
+    # Expertise is ticked under each chapter, as on the need form, each article with a level.
+    assert "Chapter III. Criminalization and law enforcement" in body
+    assert 'name="expertise-articles" value="15" id="id_expertise-article-15">' in body
+    assert 'name="expertise-level-15" id="id_expertise-level-15"' in body
     assert "Save draft" in body and "Save and submit for validation" in body
     assert "Nominating State" not in body  # a focal point never chooses it
 
@@ -85,8 +87,7 @@ def test_submit_from_the_form_sends_it_for_validation_and_mails_the_expert(cast,
 
 def test_submitting_without_an_article_keeps_the_draft_and_says_what_is_missing(cast):
     data = nomination_form_data(action="submit")
-    for i in range(3):
-        data.pop(f"expertise-{i}-article"), data.pop(f"expertise-{i}-level")
+    data.pop("expertise-articles")
     response = cast.client_for("owner").post(reverse("roster:expert_nominate"), data, follow=True)
     assert Expert.objects.get().status == S.DRAFT
     assert "Add at least one language and one UNCAC article" in response.content.decode()
@@ -97,7 +98,7 @@ def test_bad_input_shows_every_error_and_keeps_what_was_typed(cast):
         **{
             "profile-email": "not-an-email",
             "languages-1-language": "es",
-            "expertise-1-level": "",
+            "expertise-level-16": "",
             "profile-available_from": "2027-05-01",
             "profile-available_until": "2027-01-01",
         }
@@ -108,14 +109,18 @@ def test_bad_input_shows_every_error_and_keeps_what_was_typed(cast):
     assert "Enter a valid email address." in body
     assert "This language is already listed." in body
     assert "The end of availability must not come before its start." in body
+    assert "Choose a level for article 16." in body
     assert body.count('role="alert"') >= 4
     assert "Ramírez" in body and 'value="not-an-email"' in body
 
 
-def test_an_article_listed_twice_is_an_error(cast):
-    data = nomination_form_data(**{"expertise-1-article": "15"})
+def test_an_article_ticked_without_a_level_is_an_error_and_a_level_without_a_tick_is_ignored(cast):
+    data = nomination_form_data(**{"expertise-level-16": "", "expertise-level-30": "2"})
     body = cast.client_for("owner").post(reverse("roster:expert_nominate"), data).content.decode()
-    assert "This article is already listed." in body and not Expert.objects.exists()
+    assert "Choose a level for article 16." in body and not Expert.objects.exists()
+    data = nomination_form_data(**{"expertise-level-30": "2"})
+    cast.client_for("owner").post(reverse("roster:expert_nominate"), data)
+    assert sorted(Expert.objects.get().expertise.values_list("article_id", "level")) == [(15, 3), (16, 2), (46, 1)]
 
 
 def test_editing_shows_the_current_values_and_saves_a_new_version(cast):
@@ -124,7 +129,8 @@ def test_editing_shows_the_current_values_and_saves_a_new_version(cast):
     expert = Expert.objects.get()
     page = client.get(reverse("roster:expert_edit", args=[expert.pk])).content.decode()
     assert 'value="Ramírez"' in page and 'name="profile-version" value="1"' in page
-    assert '<option value="15" selected>' in page
+    assert 'value="15" id="id_expertise-article-15" checked>' in page
+    assert '<option value="3" selected>Expert</option>' in page
     data = _edit_data(expert, **{"profile-family_name": "Ramírez Soto"})
     response = client.post(reverse("roster:expert_edit", args=[expert.pk]), data)
     assert response.status_code == 302

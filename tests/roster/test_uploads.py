@@ -70,9 +70,8 @@ def test_a_file_over_the_limit_is_rejected_with_the_limit_stated(settings):
     big = cv_pdf_bytes() + b"%" * (settings.ROSTER_CV_MAX_BYTES + 1)
     with pytest.raises(ValidationError) as refused:
         cv_validate(SimpleUploadedFile("cv.pdf", big))
-    assert refused.value.messages == [
-        "The CV file is larger than the limit of 5.0\xa0MB. Please upload a smaller file."
-    ]
+    # In the label's units ("at most 5 MB", issue 12 item 3), with the file's own size.
+    assert refused.value.messages == ["The file is 5.1 MB, more than the limit of 5 MB. Please choose a smaller file."]
 
 
 def test_an_empty_file_is_rejected():
@@ -107,7 +106,7 @@ def test_a_rejected_upload_re_renders_the_form_with_everything_else_kept(cast, s
     assert 'role="alert"' in body
     for kept in ("José", "Ramírez", "jose.ramirez@example.org", *FULL_PROFILE.values()):
         assert kept in body
-    assert '<option value="15" selected>' in body
+    assert 'value="15" id="id_expertise-article-15" checked>' in body
     # Nothing half-written: no expert, no stored file, no audit row.
     assert not Expert.objects.exists() and not AuditEvent.objects.exists()
     assert _stored_files(settings) == files_before
@@ -121,7 +120,7 @@ def test_an_oversized_upload_through_the_page_is_refused_and_nothing_is_stored(c
         reverse("roster:expert_nominate"), {**nomination_form_data(), "profile-cv": big}
     )
     assert response.status_code == 400
-    assert "larger than the limit" in response.content.decode()
+    assert "more than the limit" in response.content.decode()
     assert not Expert.objects.exists() and _stored_files(settings) == files_before
 
 

@@ -1,0 +1,20 @@
+"""What every page's template may need to keep a person's work: the session's length and the kept-input token."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from portal.kept_input import FIELD, keep_input_owner_token
+
+
+def kept_work(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "kept_input_field": FIELD,
+        # A callable: signed only on the pages whose forms carry it.
+        "kept_input_token": lambda: keep_input_owner_token(user_pk=user.pk),
+    }
