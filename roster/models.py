@@ -394,3 +394,37 @@ class ExpertSearchText(models.Model):
 
 # Nothing in it is worth keeping without the person: the row goes with the rest.
 erasure.register(ExpertSearchText, subject="expert", delete=True)
+
+
+class NominationDraft(models.Model):
+    """What a focal point has typed into the CV template and not saved yet, kept as they go (issue 12, item 2).
+
+    Saved by static/js/cv-template.js while the person types, without the CV file (a browser never sends it
+    without a save). Any focal point of the same State may take it up; the secretariat never sees it. A draft
+    for a new nomination names nobody on the roster yet, so it is deleted after ROSTER_DRAFT_KEEP_DAYS; one for
+    an existing expert goes with that expert's erasure, and when the form is saved.
+    """
+
+    nominating_state = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # The posted fields, each a list of values, as QueryDict.lists() gives them.
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["nominating_state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
+    @property
+    def typed_name(self) -> str:
+        names = [self.data.get(f"profile-{name}", [""])[0] for name in ("given_name", "family_name")]
+        return " ".join(name for name in names if name).strip()
+
+
+erasure.register(NominationDraft, subject="expert", delete=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import ExpertFilter
-from roster.models import Expert, ExpertArticle, ExpertLanguage
+from roster.models import Expert, ExpertArticle, ExpertLanguage, NominationDraft
 
 
 def expert_visible(*, user: User) -> QuerySet[Expert]:
@@ -111,3 +111,19 @@ def expert_matchable(*, on: date | None = None) -> QuerySet[Expert]:
         consent_given_at__isnull=False,
         erased_at__isnull=True,
     )
+
+
+def draft_visible(*, user: User) -> QuerySet[NominationDraft]:
+    """Unsaved CV templates of the user's State: its focal points only (not even the secretariat)."""
+    if not getattr(user, "is_focal_point", False):
+        return NominationDraft.objects.none()
+    return NominationDraft.objects.filter(nominating_state_id=user.state_id).select_related("created_by")
+
+
+def draft_get(*, user: User, pk: int) -> NominationDraft:
+    return get_object_or_404(draft_visible(user=user), pk=pk)
+
+
+def draft_list_new(*, user: User) -> QuerySet[NominationDraft]:
+    """Drafts of nominations not saved even once, newest first, for the nomination page to offer."""
+    return draft_visible(user=user).filter(expert__isnull=True)

@@ -8,7 +8,7 @@ silently overwriting the first.
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -44,10 +44,11 @@ from roster.models import (
     Expert,
     ExpertArticle,
     ExpertLanguage,
+    NominationDraft,
 )
 from roster.roster_version import roster_version_bump
 from roster.search import search_text_refresh
-from roster.selectors import expert_may_see
+from roster.selectors import draft_get, draft_visible, expert_may_see
 from roster.uploads import CvKind, cv_display_name, cv_validate
 
 Status = Expert.Status
@@ -536,3 +537,39 @@ def expert_record_opened(
 def expert_cv_opened(*, expert: Expert, by: User) -> None:
     _ensure_may_manage(expert=expert, user=by)
     audit_record(actor=by, action=AuditAction.EXPERT_CV_DOWNLOAD, target=expert)
+
+
+# Fields of the CV template that a draft never keeps: the page's token, the buttons, the draft's own number.
+_DRAFT_DROPPED = {"csrfmiddlewaretoken", "kept_input_owner", "action", "add_row", "draft", "profile-cv"}
+DRAFT_MAX_CHARACTERS = 200_000
+
+
+@transaction.atomic
+def draft_save(
+    *, by: User, draft_id: int | None, expert: Expert | None, data: Mapping[str, list[str]]
+) -> NominationDraft:
+    """Keep what a focal point has typed so far (autosave); drafts past ROSTER_DRAFT_KEEP_DAYS go at the same time.
+
+    Not audited: a draft changes nothing on the roster, and a row every few seconds would drown the trail."""
+    if not getattr(by, "is_focal_point", False):
+        raise PermissionDenied
+    fields = {name: list(values) for name, values in data.items() if name not in _DRAFT_DROPPED}
+    if sum(len(value) for values in fields.values() for value in values) > DRAFT_MAX_CHARACTERS:
+        raise ValidationError(_("This draft is too long to be kept."), code="draft_too_long")
+    if draft_id is not None:
+        draft = draft_get(user=by, pk=draft_id)
+        if draft.expert_id != (expert.pk if expert else None):
+            raise PermissionDenied
+    else:
+        draft = NominationDraft(nominating_state_id=by.state_id, expert=expert, created_by=by)
+    draft.data = fields
+    draft.save()
+    cutoff = timezone.now() - timedelta(days=settings.ROSTER_DRAFT_KEEP_DAYS)
+    NominationDraft.objects.filter(updated_at__lt=cutoff).delete()
+    return draft
+
+
+@transaction.atomic
+def draft_discard(*, by: User, draft_id: int) -> None:
+    """The form was saved: its draft has served."""
+    draft_visible(user=by).filter(pk=draft_id).delete()

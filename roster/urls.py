@@ -6,6 +6,7 @@ app_name = "roster"
 urlpatterns = [
     path("", views.expert_list_view, name="expert_list"),
     path("new/", views.expert_nominate_view, name="expert_nominate"),
+    path("drafts/save/", views.expert_draft_save_view, name="expert_draft_save"),
     path("<int:pk>/", views.expert_detail_view, name="expert_detail"),
     path("<int:pk>/edit/", views.expert_edit_view, name="expert_edit"),
     path("<int:pk>/submit/", views.expert_submit_view, name="expert_submit"),

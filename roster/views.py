@@ -3,10 +3,11 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +19,15 @@ from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
 from roster import services
 from roster.forms import ROW_LABELS, SECTIONS, CvTemplate, WithdrawForm
-from roster.models import EXPERT_HISTORY, Expert
-from roster.selectors import expert_duplicates_for, expert_get, expert_search
+from roster.models import EXPERT_HISTORY, Expert, NominationDraft
+from roster.selectors import (
+    draft_get,
+    draft_list_new,
+    draft_visible,
+    expert_duplicates_for,
+    expert_get,
+    expert_search,
+)
 
 PAGE_SIZE = 25
 
@@ -60,6 +68,7 @@ def expert_nominate_view(request: HttpRequest) -> HttpResponse:
         add_service_errors(template.profile, error)
         return _render_form(request, template, expert=None, status=400)
     messages.success(request, _("The nomination of %(expert)s is saved as a draft.") % {"expert": expert})
+    _draft_served(request)
     if request.POST.get("action") == "submit":
         _submit(request, expert)
     return redirect("roster:expert_detail", pk=expert.pk)
@@ -89,11 +98,13 @@ def _unsaved_page(request: HttpRequest, *, expert: Expert | None) -> HttpRespons
     more row asked for by a browser without JavaScript (the "Add another" buttons post the form)."""
     if request.method == "GET":
         kept = input_take(request=request)
-        if kept is None:
+        draft = _draft_asked(request, expert=expert)
+        if kept is None and draft is None:
             return None
-        template = CvTemplate(user=request.user, data=kept.data, expert=expert)
+        data = kept.data if kept is not None else _query_dict(draft.data)
+        template = CvTemplate(user=request.user, data=data, expert=expert)
         template.hide_errors()
-        return _render_form(request, template, expert=expert, kept=kept)
+        return _render_form(request, template, expert=expert, kept=kept, draft=draft)
     section = request.POST.get("add_row", "")
     if not section:
         return None
@@ -101,6 +112,65 @@ def _unsaved_page(request: HttpRequest, *, expert: Expert | None) -> HttpRespons
     template.hide_errors()
     template.focus_last_row(section)
     return _render_form(request, template, expert=expert, files_dropped=bool(request.FILES))
+
+
+def _draft_asked(request: HttpRequest, *, expert: Expert | None) -> NominationDraft | None:
+    """The draft named in ?draft=, if it is one of this State's and belongs to this page; 404 otherwise."""
+    pk = request.GET.get("draft", "")
+    if not pk:
+        return None
+    draft = draft_get(user=request.user, pk=_int_or_404(pk))
+    if draft.expert_id != (expert.pk if expert else None):
+        raise Http404
+    return draft
+
+
+def _drafts_offered(request: HttpRequest, *, expert: Expert | None) -> list[NominationDraft]:
+    if expert is None:
+        return list(draft_list_new(user=request.user)[:20])
+    # An edit's draft is offered only while it is newer than the profile it started from.
+    return list(draft_visible(user=request.user).filter(expert=expert, updated_at__gt=expert.updated_at)[:5])
+
+
+def _draft_served(request: HttpRequest) -> None:
+    draft_id = request.POST.get("draft", "")
+    if draft_id.isdigit():
+        services.draft_discard(by=request.user, draft_id=int(draft_id))
+
+
+def _int_or_404(value: str) -> int:
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def _query_dict(lists: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in lists.items():
+        data.setlist(name, values)
+    return data
+
+
+@focal_point_or_secretariat_required
+@require_POST
+def expert_draft_save_view(request: HttpRequest) -> JsonResponse:
+    """Autosave of the CV template: what was typed so far, without the file, into the page's draft."""
+    expert_pk = request.POST.get("draft_expert", "")
+    expert = expert_get(user=request.user, pk=_int_or_404(expert_pk)) if expert_pk else None
+    draft_id = request.POST.get("draft", "")
+    try:
+        draft = services.draft_save(
+            by=request.user,
+            draft_id=_int_or_404(draft_id) if draft_id else None,
+            expert=expert,
+            data=dict(request.POST.lists()),
+        )
+    except PermissionDenied as refusal:
+        # The secretariat keeps no drafts; like every refusal to a signed-in person, it looks like absence.
+        raise Http404 from refusal
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"draft": draft.pk, "saved_at": formats.time_format(timezone.localtime(draft.updated_at))})
 
 
 def _render_form(
@@ -112,7 +182,11 @@ def _render_form(
     conflict: bool = False,
     kept: KeptInput | None = None,
     files_dropped: bool = False,
+    draft: NominationDraft | None = None,
 ) -> HttpResponse:
+    # Drafts are kept as the focal point types (static/js/cv-template.js); the secretariat's forms keep none.
+    autosave = getattr(request.user, "is_focal_point", False)
+    posted_draft = template.profile.data.get("draft", "") if template.profile.is_bound else ""
     return render(
         request,
         "roster/expert_form.html",
@@ -122,6 +196,10 @@ def _render_form(
             "conflict": conflict,
             "kept": kept,
             "files_dropped": files_dropped,
+            "draft": draft,
+            "draft_id": draft.pk if draft else posted_draft,
+            "autosave": autosave,
+            "drafts": _drafts_offered(request, expert=expert) if autosave and not template.profile.is_bound else [],
             "sections": SECTIONS,
             "row_labels": ROW_LABELS,
             "may_submit": expert is None or expert.status in services.SUBMITTABLE,
@@ -188,6 +266,7 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Changes saved."))
+    _draft_served(request)
     if request.POST.get("action") == "submit":
         _submit(request, expert)
     return redirect("roster:expert_detail", pk=expert.pk)

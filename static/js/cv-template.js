@@ -4,7 +4,8 @@
 // - the error summary takes the focus, and a link to a field opens the folded section or chapter that holds it;
 // - each section says whether it is complete, and the list at the top counts them;
 // - the CV's size is checked before the upload, with the server's message in the label's units;
-// - an article's level is cleared when it is unticked, and choosing a level ticks it.
+// - an article's level is cleared when it is unticked, and choosing a level ticks it;
+// - what is typed is kept as a draft every few seconds (not the file), so that a closed tab costs nothing.
 (function () {
   "use strict";
 
@@ -168,4 +169,43 @@
       }
     });
   });
+
+  // --- autosave ---------------------------------------------------------------------------------------------
+  var autosaveUrl = form.getAttribute("data-autosave-url");
+  var draftField = form.querySelector("[data-draft-field]");
+  var status = form.querySelector("[data-autosave-status]");
+  if (autosaveUrl && draftField) {
+    var dirty = false;
+    var saving = false;
+    var stopped = false;
+    var keep = function () {
+      if (!dirty || saving || stopped) { return; }
+      var body = new FormData(form);
+      body.delete("profile-cv");
+      body.delete("action");
+      body.delete("kept_input_owner");
+      dirty = false;
+      saving = true;
+      fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          saving = false;
+          // Signed out (a redirect to sign in): the session warning says so; the next save keeps the input.
+          if (response.status !== 200) { stopped = response.type === "opaqueredirect"; return null; }
+          return response.json();
+        }, function () { saving = false; dirty = true; })
+        .then(function (answer) {
+          if (!answer) { return; }
+          draftField.value = String(answer.draft);
+          if (status) { status.textContent = fill(form.getAttribute("data-autosave-saved"), { time: answer.saved_at }); }
+          document.dispatchEvent(new CustomEvent("portal:activity"));
+        });
+    };
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("toggle", keep, true);
+    document.addEventListener("visibilitychange", function () { if (document.hidden) { keep(); } });
+    setInterval(keep, 10000);
+    // Saving the form itself makes the draft needless; the server discards it with the save.
+    form.addEventListener("submit", function () { stopped = true; });
+  }
 })();

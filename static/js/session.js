@@ -70,5 +70,7 @@
     }, ended);
   }
 
+  // A request made by another script of the page (the CV template's autosave) is activity too.
+  document.addEventListener("portal:activity", function () { if (box) { box.hidden = true; } schedule(); });
   schedule();
 })();

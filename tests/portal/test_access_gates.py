@@ -38,6 +38,8 @@ class Page:
     record: str | None = None  # "expert" or "need" when the URL names one record of State A
     lists: str | None = None  # "expert" or "need" when the page shows State A's records
     data: dict | None = None
+    # What the secretariat gets when it differs from `admitted` (focal points' own tools, such as drafts).
+    for_secretariat: int | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -62,6 +64,7 @@ SIGNED_IN_PAGES = [
     Page("feedback:need_deployment_ratings", "get", 200, "put", record="need"),
     Page("password_change", "get", 200, "put"),
     Page("session_extend", "post", 204, "get"),
+    Page("roster:expert_draft_save", "post", 200, "get", data={"draft": ""}, for_secretariat=404),
     Page("password_change_done", "get", 200, "post"),
 ]
 
@@ -121,6 +124,8 @@ def test_signed_in_pages_answer_their_state_and_the_secretariat_and_404_to_anoth
         assert response.status_code == 404
         missing = _send(client, route, _url(route, records, missing=True))
         assert (missing.status_code, _body(missing)) == (404, _body(response))
+    elif who == "secretariat" and route.for_secretariat is not None:
+        assert response.status_code == route.for_secretariat
     else:
         assert response.status_code == route.admitted
     if route.lists and response.status_code == 200:
