@@ -45,7 +45,11 @@ class OptionList(BaseChoiceIterator):
         return len(self.choices)
 
     def with_blank(self, label: str = "---------") -> "OptionList":
-        return OptionList([("", label), *self.choices])
+        """The same list after a blank choice, its labels not escaped again."""
+        blank = OptionList([("", label)])
+        blank.choices += self.choices
+        blank.groups += self.groups
+        return blank
 
     def options(self) -> Iterator[Option]:
         for _group, options in self.groups:
