@@ -5,12 +5,16 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.access import second_factor_done
 from portal.kept_input import FIELD, keep_input_owner_token
 
 
 def kept_work(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {}
+    # Between the password and the second factor nobody is signed in yet: no work to keep, no script on the page.
+    if getattr(user, "is_secretariat", False) and not second_factor_done(user):
         return {}
     return {
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
