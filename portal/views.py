@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import public, public_past_second_factor
+from portal.access import focal_point_or_secretariat_required, public, public_past_second_factor
 from portal.attention import attention_for
 from portal.kept_input import input_keep
 

@@ -62,7 +62,7 @@ def test_a_french_focal_point_nominates_through_an_error_a_fourth_language_and_a
     page.locator("#id_profile-nationality-search").fill("keny")
     expect(identity.get_by_label("Nationalité")).to_have_value("KEN")
     identity.get_by_label("Adresse électronique").fill("aminata.diallo@exemple")  # the error of the first try
-    page.get_by_label("Secteur").select_option("prosecution")
+    page.get_by_label("Secteur :", exact=True).select_option("prosecution")
     page.locator("#id_languages-0-language").select_option("fr")
     page.locator("#id_languages-0-level").select_option("7")
     _tick(page, 46, "3")
