@@ -1,11 +1,12 @@
 """The home page tells anyone what the portal is, who may use it and how to get an account, with the
 secretariat's address and a privacy notice, in English, French and Spanish (issue 12, item 9)."""
 
+from html import unescape
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def _in(language: str, text: str) -> str:
     # The catalogues gain the new texts' French and Spanish when the translations are merged (locale/ is
     # not edited by hand), so the page is compared with the catalogue as it stands.
     with translation.override(language):
-        return escape(gettext(text))
+        return gettext(text)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
@@ -25,8 +26,9 @@ def test_an_anonymous_visitor_learns_what_the_portal_is_and_how_to_get_an_accoun
     assert response.status_code == 200
     body = response.content.decode()
     assert f'<html lang="{language}">' in body
+    # Read as a browser shows it: an apostrophe may come escaped or not, depending on the tag that wrote it.
     for text in ("The UNCAC expert roster", "Who may use it", "How to get an account"):
-        assert _in(language, text) in body
+        assert _in(language, text) in unescape(body)
     assert 'href="mailto:uncac.roster@un.example.org"' in body
     assert f'href="{reverse("privacy")}"' in body and f'href="{reverse("login")}"' in body
 
