@@ -31,7 +31,8 @@ class StatsSnapshot(models.Model):
 class StatsCell(models.Model):
     """A cell of a measure: the members matching up to three (dimension, code) pairs.
 
-    Only cells at or above the threshold are stored: a cell that could never be published is not kept.
+    Only cells at or above the threshold are stored, less the totals the disclosure audit withholds
+    (stats.disclosure.TotalsAudit): a cell that is never published is not kept.
     """
 
     snapshot = models.ForeignKey(StatsSnapshot, on_delete=models.CASCADE, related_name="cells")

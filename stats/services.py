@@ -19,6 +19,7 @@ from needs.models import Need
 from reference.models import Article, Country
 from roster.models import Expert, ExpertArticle, ExpertLanguage
 from stats.dimensions import COVERAGE_MIN_EXPERTS, DIMENSIONS, MAX_FILTERS, cell_name
+from stats.disclosure import Pairs, TotalsAudit
 from stats.models import ApiClient, ApiClientCell, ApiClientDay, Measure, NeedCellKey, StatsCell, StatsSnapshot
 
 # A published cell is one group-by code under at most MAX_FILTERS filters: cells of more dimensions are never asked.
@@ -127,42 +128,84 @@ def coverage_members() -> list[Member]:
     return members
 
 
+# Stands, while counting, for "no code in this dimension"; such cells are never stored or published.
+NO_CODE = frozenset({""})
+
+
 def stats_cells(
-    *, members: Sequence[Member], dimensions: Sequence[str], threshold: int
+    *, members: Sequence[Member], dimensions: Sequence[str], threshold: int, audit: TotalsAudit | None = None
 ) -> Iterator[tuple[str, int, int]]:
     """(cell, distinct members, sum of their keys) for every cell of up to three dimensions that reaches the threshold.
 
-    One dimension set at a time, so that memory holds the cells of one set, not of all of them.
+    One dimension set at a time, so that memory holds the cells of one set, not of all of them. The `audit`, if
+    given, is told of every such cell and of how many members of a total have no code in a dimension.
     """
     for size in range(CELL_DIMENSIONS + 1):
         for names in combinations(sorted(dimensions), size):
             counts: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
             for member in members:
                 # A member holds each code once per dimension, so it is counted once per cell.
-                for codes in product(*(member.codes[name] for name in names)):
+                for codes in product(*(member.codes[name] or NO_CODE for name in names)):
                     tally = counts[codes]
                     tally[0] += 1
                     tally[1] += member.key
             for codes, (count, key_sum) in counts.items():
-                if count >= threshold:
-                    yield cell_name(tuple(zip(names, codes, strict=True))), count, key_sum
+                pairs = tuple(zip(names, codes, strict=True))
+                if "" not in codes:
+                    if count >= threshold:
+                        if audit is not None:
+                            audit.cell(pairs, count, key_sum)
+                        yield cell_name(pairs), count, key_sum
+                elif audit is not None and codes.count("") == 1:
+                    index = codes.index("")
+                    audit.no_code(pairs[:index] + pairs[index + 1 :], names[index], count)
+
+
+def stats_audit(*, measure: str, members: Sequence[Member], threshold: int) -> TotalsAudit:
+    """The audit of a measure's tables: the totals a request may ask and the dimensions it may break them down by."""
+    groupable = DIMENSIONS[measure]
+    if measure == Measure.COVERAGE:
+
+        def queryable(pairs: Pairs) -> bool:
+            return len(pairs) == 1 and pairs[0][0] == "min_experts"
+    else:
+
+        def queryable(pairs: Pairs) -> bool:
+            return len(pairs) <= MAX_FILTERS
+
+    return TotalsAudit(
+        threshold=threshold,
+        code_counts={d.name: len(d.codes()) for d in groupable},
+        single_valued=frozenset(d.name for d in groupable if all(len(member.codes[d.name]) <= 1 for member in members)),
+        queryable=queryable,
+    )
 
 
 @transaction.atomic
 def stats_refresh(*, batch_size: int = 5000) -> StatsSnapshot:
-    """Count every measure afresh into a new snapshot and drop the older ones, in one transaction."""
+    """Count every measure afresh into a new snapshot and drop the older ones, in one transaction.
+
+    A cell the audit withholds (secondary suppression) is not kept, so it reads as suppressed in every table.
+    """
     snapshot = StatsSnapshot.objects.create()
     threshold = settings.STATS_THRESHOLD
     sources = {Measure.EXPERTS: expert_members, Measure.NEEDS: need_members, Measure.COVERAGE: coverage_members}
     for measure, members_of in sources.items():
         # The number of qualified experts is part of every coverage cell, as a filter always present.
         dimensions = [d.name for d in DIMENSIONS[measure]] + (["min_experts"] if measure == Measure.COVERAGE else [])
+        members = members_of()
+        audit = stats_audit(measure=measure, members=members, threshold=threshold)
         cells = (
             StatsCell(snapshot=snapshot, measure=measure, cell=cell, count=count, key_sum=key_sum)
-            for cell, count, key_sum in stats_cells(members=members_of(), dimensions=dimensions, threshold=threshold)
+            for cell, count, key_sum in stats_cells(
+                members=members, dimensions=dimensions, threshold=threshold, audit=audit
+            )
         )
         for batch in batched(cells, batch_size):
             StatsCell.objects.bulk_create(batch)
+        withheld = [cell_name(pairs) for pairs in audit.withheld()]
+        for chunk in batched(withheld, 1000):
+            StatsCell.objects.filter(snapshot=snapshot, measure=measure, cell__in=chunk).delete()
     StatsSnapshot.objects.exclude(pk=snapshot.pk).delete()
     return snapshot
 

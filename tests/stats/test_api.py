@@ -156,3 +156,18 @@ def test_before_any_snapshot_the_api_says_so(db, api):
     response = api.get("experts", "group_by=gender")
     assert response.status_code == 503
     assert response.json() == {"detail": "Statistics are not available yet."}
+
+
+def test_a_total_that_would_pin_its_suppressed_rows_is_withheld_in_every_table(db, api):
+    # Nine Kenyan experts of each of the four genders, with keys summing to 6 modulo 256: the total of 36 would be
+    # published as 40, and four rows of at most 9 holding 36 to 44 people are 9 each. The total is withheld
+    # instead, as a total and as the KEN row of the breakdown by nationality alike.
+    for first_key, gender in enumerate(("female", "male", "other", "undisclosed")):
+        make_experts(9, nationality="KEN", gender=gender, first_key=first_key)
+    stats_refresh()
+    by_gender = api.get("experts", "group_by=gender&nationality=KEN").json()
+    assert by_gender["total"] == {"value": None, "suppressed": True}
+    assert all(row["suppressed"] for row in by_gender["rows"])
+    by_nationality = api.get("experts", "group_by=nationality").json()
+    assert next(row for row in by_nationality["rows"] if row["key"] == "KEN")["suppressed"]
+    assert api.get("experts", "nationality=KEN").json()["total"]["suppressed"]
