@@ -310,14 +310,33 @@ def _links_sync(through: type[Model], target: str, stored_ids: list[int], wanted
     through.objects.bulk_create(added, batch_size=2000)
 
 
+# Experts generated and written per round: memory holds one chunk, whatever the count (issue 13, item 4: 100,000
+# experts took 1.2 GB held at once).
+SEED_CHUNK = 2000
+
+
 @transaction.atomic
 def demo_experts_seed(*, count: int, seed: int) -> int:
-    """Create or refresh demo experts 0..count-1 (external_id demo-NNNNNN); returns how many demo experts exist."""
+    """Create or refresh demo experts 0..count-1 (external_id demo-NNNNNN); returns how many demo experts exist.
+
+    Written SEED_CHUNK experts at a time, children included, so that memory and the time per expert stay flat."""
     catalogue = _Catalogue()
     today = timezone.localdate()
-    existing = dict(Expert.objects.filter(external_id__startswith=DEMO_PREFIX).values_list("external_id", "pk"))
-    generated = [(f"{DEMO_PREFIX}{i:06d}", _expert_values(i, seed, catalogue, today)) for i in range(count)]
-    fields = list(generated[0][1]["row"]) if generated else []
+    for start in range(0, count, SEED_CHUNK):
+        generated = [
+            (f"{DEMO_PREFIX}{i:06d}", _expert_values(i, seed, catalogue, today))
+            for i in range(start, min(count, start + SEED_CHUNK))
+        ]
+        _demo_chunk_write(generated)
+    roster_version_bump()
+    return Expert.objects.filter(external_id__startswith=DEMO_PREFIX).count()
+
+
+def _demo_chunk_write(generated: list[tuple[str, dict[str, Any]]]) -> None:
+    """Create, or rewrite where they differ, one chunk of demo experts and their parts and links."""
+    external_ids = [external_id for external_id, _values in generated]
+    existing = dict(Expert.objects.filter(external_id__in=external_ids).values_list("external_id", "pk"))
+    fields = list(generated[0][1]["row"])
 
     to_create = [
         Expert(external_id=external_id, cell_key=values["cell_key"], **values["row"])
@@ -335,12 +354,8 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
     for external_id, values in generated:
         if external_id in existing and stored[external_id] != values["row"]:
             Expert.objects.filter(pk=existing[external_id]).update(**values["row"])
-    pks = dict(
-        Expert.objects.filter(external_id__in=[external_id for external_id, _values in generated]).values_list(
-            "external_id", "pk"
-        )
-    )
-    stored_ids = [existing[external_id] for external_id, _values in generated if external_id in existing]
+    pks = dict(Expert.objects.filter(external_id__in=external_ids).values_list("external_id", "pk"))
+    stored_ids = list(existing.values())
     # Only what differs is written. The parts' changes are kept in their history (by nobody: a run of the
     # command), like any other change of them; a re-run with the same seed writes none.
     languages = parts_diff_keyed(
@@ -378,5 +393,3 @@ def demo_experts_seed(*, count: int, seed: int) -> int:
         {(pks[external_id], iso3) for external_id, values in generated for iso3 in values["countries_worked_in"]},
     )
     search_text_refresh(expert_ids=pks.values())
-    roster_version_bump()
-    return Expert.objects.filter(external_id__startswith=DEMO_PREFIX).count()

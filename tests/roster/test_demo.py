@@ -119,3 +119,24 @@ def test_seed_demo_command_reports_the_experts(db, capsys):
     call_command("seed_demo", "--experts", "25", "--seed", "4", "--force")
     assert "Demo experts: 25 in the roster." in capsys.readouterr().out
     assert Expert.objects.filter(external_id__startswith="demo-").count() == 25
+
+
+def test_seeding_chunk_by_chunk_gives_the_roster_of_one_chunk(db, monkeypatch):
+    demo_experts_seed(count=45, seed=6)
+    whole = snapshot()
+    Expert.objects.all().delete()
+    monkeypatch.setattr("roster.demo.SEED_CHUNK", 7)
+    assert demo_experts_seed(count=45, seed=6) == 45
+    assert snapshot() == whole
+    assert demo_experts_seed(count=45, seed=6) == 45
+    assert snapshot() == whole
+
+
+def test_the_queries_of_seeding_grow_with_the_chunks_not_the_experts(db, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr("roster.demo.SEED_CHUNK", 10)
+    # About ten queries a chunk (experts, their parts, links and history) and a few for the reference data.
+    with django_assert_max_num_queries(16):
+        demo_experts_seed(count=10, seed=2)
+    Expert.objects.all().delete()
+    with django_assert_max_num_queries(16 + 3 * 10):
+        demo_experts_seed(count=40, seed=2)
