@@ -14,7 +14,7 @@ from stats.authentication import ApiClientAuthentication, ApiClientRateThrottle,
 from stats.dimensions import COVERAGE_MIN_EXPERTS, DIMENSIONS, stats_query_parse
 from stats.disclosure import MINIMUM_THRESHOLD, ROUNDING_BASE
 from stats.models import Measure
-from stats.selectors import stats_query_cells, stats_snapshot_latest, stats_table
+from stats.selectors import stats_answer_cached, stats_query_cells, stats_snapshot_latest, stats_table
 from stats.services import api_client_cells_charge
 
 
@@ -107,12 +107,17 @@ class StatsView(APIView):
 
     def get(self, request: Request) -> Response:
         query = stats_query_parse(measure=self.measure, params=dict(request.query_params.lists()))
-        snapshot = stats_snapshot_latest()
-        if snapshot is None:
-            raise StatsUnavailable()
-        if not api_client_cells_charge(client=request.auth, measure=self.measure, cells=stats_query_cells(query)):
+        cached = stats_answer_cached(query=query, client=request.auth)
+        table = cached.table
+        if table is None:
+            snapshot = stats_snapshot_latest()
+            if snapshot is None:
+                raise StatsUnavailable()
+            table = stats_table(snapshot=snapshot, query=query)
+        cells = stats_query_cells(query)
+        if not cached.answered and not api_client_cells_charge(client=request.auth, measure=self.measure, cells=cells):
             raise QuotaExceeded()
-        return Response(stats_table(snapshot=snapshot, query=query))
+        return Response(table)
 
 
 def _documented(measure: str, summary: str) -> type[StatsView]:

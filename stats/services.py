@@ -4,9 +4,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import batched, combinations, product
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +23,7 @@ from roster.models import Expert, ExpertArticle, ExpertLanguage
 from stats.dimensions import COVERAGE_MIN_EXPERTS, DIMENSIONS, MAX_FILTERS, cell_name
 from stats.disclosure import Pairs, TotalsAudit
 from stats.models import ApiClient, ApiClientCell, ApiClientDay, Measure, NeedCellKey, StatsCell, StatsSnapshot
+from stats.selectors import CACHE_SECONDS, LATEST_KEY, LATEST_SECONDS, api_client_answered_key, api_client_cache_key
 
 # A published cell is one group-by code under at most MAX_FILTERS filters: cells of more dimensions are never asked.
 CELL_DIMENSIONS = MAX_FILTERS + 1
@@ -207,6 +210,10 @@ def stats_refresh(*, batch_size: int = 5000) -> StatsSnapshot:
         for chunk in batched(withheld, 1000):
             StatsCell.objects.filter(snapshot=snapshot, measure=measure, cell__in=chunk).delete()
     StatsSnapshot.objects.exclude(pk=snapshot.pk).delete()
+    # Cached answers name their snapshot: pointing at the new one retires them all. Set now and again once the
+    # snapshot is committed (a request that reads the old one in between does not put its id back).
+    cache.set(LATEST_KEY, snapshot.pk, timeout=LATEST_SECONDS)
+    transaction.on_commit(partial(cache.set, LATEST_KEY, snapshot.pk, timeout=LATEST_SECONDS))
     return snapshot
 
 
@@ -233,6 +240,9 @@ def api_client_revoke(*, client: ApiClient, by: User | None) -> ApiClient:
     """The key stops working at once and for good (the library refuses to un-revoke)."""
     client.revoked = True
     client.save(update_fields=["revoked"])
+    # Forgotten now and once committed, so that no process keeps accepting the key from the shared cache.
+    cache.delete(api_client_cache_key(client.prefix))
+    transaction.on_commit(partial(cache.delete, api_client_cache_key(client.prefix)))
     audit_record(actor=by, action=AuditAction.API_CLIENT_REVOKE, details={"name": client.name, "prefix": client.prefix})
     return client
 
@@ -248,8 +258,17 @@ def api_client_cells_charge(
     """
     day = timezone.localdate(now or timezone.now())
     asked = list(dict.fromkeys(cells))
+    # Once these cells are charged (committed), the cache says so until the day is over: the next request for
+    # them skips the database (stats.selectors.stats_answer_cached).
+    remember = partial(
+        cache.set,
+        api_client_answered_key(client_id=client.pk, day=day, measure=measure, cells=tuple(cells)),
+        True,
+        timeout=CACHE_SECONDS,
+    )
     answered = ApiClientCell.objects.filter(client_day__client=client, client_day__day=day, measure=measure)
     if answered.filter(cell__in=asked).count() == len(asked):
+        transaction.on_commit(remember)
         return True
     with transaction.atomic():
         client_day, _created = ApiClientDay.objects.select_for_update().get_or_create(client=client, day=day)
@@ -261,4 +280,5 @@ def api_client_cells_charge(
             [ApiClientCell(client_day=client_day, measure=measure, cell=cell) for cell in new]
         )
         ApiClientDay.objects.filter(pk=client_day.pk).update(cells_used=F("cells_used") + len(new))
+        transaction.on_commit(remember)
     return True

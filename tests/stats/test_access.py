@@ -82,6 +82,29 @@ def test_past_the_daily_quota_of_distinct_cells_the_answer_is_429_and_nothing_is
     assert ApiClientDay.objects.get().cells_used == 11
 
 
+def test_the_quota_holds_when_answered_cells_are_recognised_from_the_shared_cache(
+    roster, django_capture_on_commit_callbacks
+):
+    # As above, with each request's transaction committed, so that the cache notes the cells charged.
+    cache.clear()
+    caller = Caller(api_client_create(name="Small quota", days=1, daily_cell_quota=14)[1])
+
+    def status(query: str) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return caller.get("experts", query).status_code
+
+    assert status("group_by=regional_group") == status("group_by=regional_group") == 200
+    assert status("regional_group=AFR") == 200
+    assert status("group_by=gender") == 200
+    assert ApiClientDay.objects.get().cells_used == 10
+    assert status("group_by=regional_group&language=fr") == 429
+    assert status("group_by=regional_group") == 200  # charged before: recognised from the cache, costs nothing
+    assert ApiClientDay.objects.get().cells_used == 10
+    assert status("language=fr") == 200
+    assert status("group_by=sector") == 429  # 11 + 12 new cells > 14, whatever the cache holds
+    assert ApiClientDay.objects.get().cells_used == 11
+
+
 def test_throttling_counts_each_clients_requests_in_the_shared_cache(roster, monkeypatch):
     cache.clear()
     monkeypatch.setattr(ApiClientRateThrottle, "THROTTLE_RATES", {"stats_client": "3/min"})

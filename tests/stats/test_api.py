@@ -171,3 +171,28 @@ def test_a_total_that_would_pin_its_suppressed_rows_is_withheld_in_every_table(d
     by_nationality = api.get("experts", "group_by=nationality").json()
     assert next(row for row in by_nationality["rows"] if row["key"] == "KEN")["suppressed"]
     assert api.get("experts", "nationality=KEN").json()["total"]["suppressed"]
+
+
+def test_a_repeated_request_is_answered_from_the_shared_cache_without_the_database(
+    roster, api, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.get("experts", "group_by=gender&language=fr")
+    with django_assert_num_queries(0):
+        again = api.get("experts", "group_by=gender&language=fr")
+    assert again.json() == first.json()
+    # Another language is another answer (translated labels): the latest snapshot is read, its published cells
+    # come from the cache, and the cells already charged are not charged again.
+    with django_assert_num_queries(1):
+        in_french = api.get("experts", "group_by=gender&language=fr", HTTP_ACCEPT_LANGUAGE="fr")
+    assert [row["value"] for row in in_french.json()["rows"]] == [row["value"] for row in first.json()["rows"]]
+
+
+def test_a_new_snapshot_retires_every_cached_answer(db, api, django_capture_on_commit_callbacks):
+    make_experts(12, nationality="KEN", first_key=3)
+    stats_refresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.get("experts", "nationality=KEN").json()["total"] == {"value": 10, "suppressed": False}
+    make_experts(20, nationality="KEN", first_key=40)
+    stats_refresh()
+    assert api.get("experts", "nationality=KEN").json()["total"]["value"] in (30, 35)
