@@ -24,6 +24,7 @@ from simple_history.models import ModelChange, ModelDelta
 
 from portal.admin_site import ReadOnlyAdminMixin
 from portal.csv_export import csv_lines
+from portal.pagination import DeferredJoinPaginator
 from reference.models import Country
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
@@ -134,6 +135,7 @@ class ExpertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_help_text = _("Part of a name, or a whole e-mail address or external identifier.")
     list_select_related = ["nominating_state", "nationality"]
     list_per_page = 50
+    paginator = DeferredJoinPaginator
     actions = ["validate", "request_changes", "reject"]
     inlines = [ExpertLanguageInline, ExpertArticleInline, EmploymentInline, EducationInline]
     fieldsets = [

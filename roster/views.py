@@ -4,7 +4,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -17,6 +16,7 @@ from portal.forms import add_service_errors
 from portal.kept_input import KeptInput, input_take
 from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
+from portal.pagination import DeferredJoinPaginator
 from roster import services
 from roster.forms import ROW_LABELS, SECTIONS, CvTemplate, WithdrawForm
 from roster.models import EXPERT_HISTORY, Expert, NominationDraft
@@ -36,7 +36,7 @@ PAGE_SIZE = 25
 @require_GET
 def expert_list_view(request: HttpRequest) -> HttpResponse:
     search = expert_search(user=request.user, filters=request.GET)
-    page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -36,7 +36,7 @@ def _expert_query(client, params: dict[str, str]) -> str:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("roster:expert_list"), params).status_code == 200
     selects = [q["sql"] for q in queries if 'FROM "roster_expert"' in q["sql"] and "LIMIT" in q["sql"]]
-    assert len(selects) == 1, selects
+    assert len(selects) == 1, [q["sql"] for q in queries]
     return selects[0]
 
 
@@ -75,3 +75,48 @@ def test_the_duplicate_check_uses_the_folded_email_index(roster):
     plan = _plan(sql, list(params))
     assert "expert_email_folded" in plan, plan
     assert [e.email for e in query] == ["expert7@example.org"]
+
+
+def _admin_query(client, params: dict[str, str]) -> str:
+    """The SQL of the admin's page of experts (the changelist), as the secretariat's request sent it: the page's
+    slice, or the whole result when it fits on one page."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:roster_expert_changelist"), params).status_code == 200
+    selects = [
+        q["sql"]
+        for q in queries
+        if 'FROM "roster_expert"' in q["sql"]
+        and "COUNT(" not in q["sql"]
+        and '"roster_expert"."given_name"' in q["sql"]
+    ]
+    assert len(selects) == 1, [q["sql"] for q in queries]
+    return selects[0]
+
+
+def _limited_in_index_order(plan: str) -> bool:
+    """Whether the rows under the plan's LIMIT come straight from the list's index, with no sort between."""
+    lines = plan.splitlines()
+    at = next(index for index, line in enumerate(lines) if "expert_list_order" in line)
+    limit = max(index for index in range(at) if "Limit" in lines[index])
+    return not any("Sort" in line for line in lines[limit:at])
+
+
+def test_the_admin_list_reads_its_first_page_in_index_order(cast, roster):
+    plan = _plan(_admin_query(cast.client_for("secretariat"), {}))
+    assert _limited_in_index_order(plan), plan
+
+
+@pytest.mark.parametrize(
+    ("list_query", "params"), [(_expert_query, {"page": "10"}), (_admin_query, {"p": "5"})], ids=["roster", "admin"]
+)
+def test_a_far_page_finds_its_rows_on_the_index_and_joins_only_them(cast, roster, list_query, params):
+    plan = _plan(list_query(cast.client_for("secretariat"), params))
+    # The page's ids come from the index (a sliced subquery), then only those rows are read and joined.
+    assert _limited_in_index_order(plan), plan
+    assert "Index Only Scan using expert_list_order" in plan or "Index Scan using expert_list_order" in plan, plan
+
+
+def test_the_admin_search_uses_the_trigram_and_email_indexes(cast, roster):
+    plan = _plan(_admin_query(cast.client_for("secretariat"), {"q": "ramirez"}), bitmap_only=True)
+    assert "expert_name_key_trgm" in plan, plan
+    assert "expert_email_folded" in plan, plan

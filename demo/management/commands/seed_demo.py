@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from accounts.demo import DEMO_PASSWORD, demo_accounts_seed
 from needs.demo import demo_needs_seed
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         if options["needs"]:
             created = demo_needs_seed(count=options["needs"], seed=options["seed"])
             self.stdout.write(f"Demo needs: {created} in the register.")
+        if connection.vendor == "postgresql" and (options["experts"] or options["needs"]):
+            # After a bulk load the planner's statistics still describe the tables before it (autovacuum may be
+            # off, or not have run yet): at 100,000 experts it sorted whole tables on disk for page 200.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for email, description in logins:
             self.stdout.write(f"  {email:<36} {description}")
