@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_stats.py [--experts 3000] [--needs 500] [--workers 3]
         [--clients 12] [--duration 30] [--database-url postgres://postgres@127.0.0.1:5432/portal_bench_stats]
+        [--cache-url redis://127.0.0.1:6379/5]
 
 Creates (or empties) the named PostgreSQL database, migrates it, seeds demo data with
 `seed_demo`, counts a snapshot with `refresh_stats`, creates an API client, then starts
@@ -9,17 +10,17 @@ Creates (or empties) the named PostgreSQL database, migrates it, seeds demo data
 (each a client of its own, one connection per request as gunicorn's sync workers close them) for
 the given duration. The queries cycle through every group_by of the experts endpoint, alone and
 under one or two filters, so that each request reads a real table. Prints requests per second,
-p50/p95/p99 latency and any non-200 answer. The load generator runs on the same machine and takes
-its share of the CPU: the figures are for this machine, load generator included.
+p50/p95/p99 latency and any non-200 answer. The cache is Redis by default, shared by the workers
+as in production (the throttle, the remembered clients and the cached answers live there). The load
+generator runs on the same machine and takes its share of the CPU: the figures are for this
+machine, load generator included.
 """
 
 import argparse
 import http.client
 import io
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +29,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from serving import free_port, gunicorn_start, gunicorn_stop  # noqa: E402
 
 QUERIES = [
     "group_by=regional_group",
@@ -52,6 +55,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measured load")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/portal_bench_stats")
+    parser.add_argument(
+        "--cache-url", default="redis://127.0.0.1:6379/5", help="the shared cache (locmem:// is per worker)"
+    )
     return parser.parse_args()
 
 
@@ -74,10 +80,11 @@ def _fresh_database(url: str) -> None:
     admin.close()
 
 
-def _environment(database_url: str) -> dict[str, str]:
+def _environment(database_url: str, cache_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
         "SECRET_KEY": "benchmark-only-secret-key-" + "b" * 40,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -111,25 +118,6 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> str:
 
     connections.close_all()
     return key
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer in time")
 
 
 def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> tuple[list[float], dict[int, int]]:
@@ -185,32 +173,18 @@ def _percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     args = _parse()
     _fresh_database(args.database_url)
-    env = _environment(args.database_url)
+    env = _environment(args.database_url, args.cache_url)
     key = _prepare(args, env)
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "portal.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    port = free_port()
+    server = gunicorn_start(env=env, workers=args.workers, port=port)
+    load = os.getloadavg()[0]
     try:
-        _wait_for(port)
         latencies, statuses = _load(port, key, args.clients, args.warmup, args.duration)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
     print(
         f"gunicorn --workers {args.workers}, {args.clients} client threads, {args.duration:.0f} s measured, "
-        f"{os.cpu_count()} CPUs"
+        f"{os.cpu_count()} CPUs, cache {args.cache_url}, load average before the run {load:.1f}"
     )
     print(f"requests: {len(latencies)}  ({len(latencies) / args.duration:.1f} req/s)")
     print(

@@ -24,14 +24,15 @@ import csv
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from serving import free_port, gunicorn_start, gunicorn_stop  # noqa: E402
+
 PLAN = os.environ.get("LOAD_PLAN")
 SECRETARIAT_EVERY = 5  # one secretariat member for every four focal points
 GIVEN_NAMES = ["Amina", "Carlos", "Mei", "Olga", "Kwame", "Sofia", "Rahul", "Fatima"]
@@ -223,27 +224,6 @@ def _prepare(path: str, users: int) -> None:
     Path(path).write_text(json.dumps(plan))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int, timeout: float = 60.0) -> None:
-    import http.client
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
-
-
 def _locust(env: dict, port: int, users: int, seconds: int, phase: str, prefix: str) -> list[dict]:
     subprocess.run(
         [
@@ -299,15 +279,9 @@ def main() -> None:
         check=True,
     )  # fmt: skip
     env["LOAD_PLAN"] = plan_path
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "--workers", str(args.workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
+    port = free_port()
+    server = gunicorn_start(env=env, workers=args.workers, port=port)
     try:
-        _wait_for(port)
         for users in args.users:
             load = os.getloadavg()[0]
             ceiling = _locust(env, port, users, args.healthz_duration, "healthz", f"{work}/healthz{users}")
@@ -319,8 +293,7 @@ def main() -> None:
                 if row["Name"] != "Aggregated":
                     print("           " + _line(row))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
     print(f"\nlocust {args.duration} s per page-mix run, {args.healthz_duration} s per /healthz run, no think time, "
           f"{os.cpu_count()} CPUs shared with locust and anything else running")  # fmt: skip
 

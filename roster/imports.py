@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import batched
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,6 +68,7 @@ COLUMNS = (
 OPTIONAL_COLUMNS = ("conflict_states",)
 IMPORTED_CONSENT_VERSION = "external"
 MAX_ROWS = 50_000
+IMPORT_CHUNK = 2000
 LEVELS = {label.upper(): value for value, label in LanguageLevel.choices if value != LanguageLevel.NATIVE}
 LEVELS["N"] = LanguageLevel.NATIVE
 # Fields the file sets on the expert row (the children and consent are handled apart).
@@ -448,36 +450,14 @@ def expert_import(
     if result.errors:
         return result
 
-    seen_ids = _plan_rows(numbered, own_state=own_state, result=result)
-
-    existing = {
-        expert.external_id: expert
-        for expert in Expert.objects.select_for_update()
-        .filter(external_id__in=list(seen_ids))
-        .prefetch_related("languages", "expertise", "assistance_types", "declared_conflict_states")
-    }
-    for plan in result.planned:
-        current = existing.get(plan.external_id)
-        if current is None:
-            continue
-        # The State check comes first, and answers as for any unusable identifier: whether another State holds
-        # a record under it, and what became of that record, is not a focal point's to learn.
-        if own_state and current.nominating_state_id != own_state:
-            result.errors.append(ImportIssue(plan.row, "external_id", _unusable_id_message()))
-        elif current.erased_at is not None:
-            result.errors.append(
-                ImportIssue(
-                    plan.row, "external_id", _("this expert asked for their personal data to be erased; remove the row")
-                )
-            )
-        plan.existing = current
+    _plan_rows(numbered, own_state=own_state, result=result)
+    del numbered  # the rows' text: each row is now its plan
+    _check_existing(result, own_state=own_state)
     if result.errors:
         result.planned = []
         return result
 
     result.planned.sort(key=lambda plan: plan.row)
-    for plan in result.planned:
-        plan.action = "create" if plan.existing is None else ("update" if _changes(plan, own_state) else "unchanged")
     every_duplicate = _duplicates(result.planned)
     # A focal point is shown only duplicates within its own State: whether another State nominated someone is
     # not theirs to learn. The audit row keeps every pair for the secretariat.
@@ -486,8 +466,26 @@ def expert_import(
         for flag in every_duplicate
         if not own_state or flag.existing_id is None or flag.existing_state == own_state
     ]
+    # Compared and written IMPORT_CHUNK rows at a time: memory holds the stored records of one chunk, not of
+    # the whole file (a 10,000-row re-import held 300 MB).
+    for chunk in batched(result.planned, IMPORT_CHUNK):
+        existing = {
+            expert.external_id: expert
+            for expert in Expert.objects.filter(external_id__in=[plan.external_id for plan in chunk]).prefetch_related(
+                "languages", "expertise", "assistance_types", "declared_conflict_states"
+            )
+        }
+        for plan in chunk:
+            plan.existing = existing.get(plan.external_id)
+            plan.action = (
+                "create" if plan.existing is None else ("update" if _changes(plan, own_state) else "unchanged")
+            )
+        if not dry_run:
+            _write(list(chunk), by=by, own_state=own_state)
+        for plan in chunk:
+            plan.existing = None
     if not dry_run:
-        _write(result.planned, by=by, own_state=own_state)
+        roster_version_bump()
         result.written = True
         audit_record(
             actor=by,
@@ -505,6 +503,32 @@ def expert_import(
             },
         )
     return result
+
+
+def _check_existing(result: ImportResult, *, own_state: str | None) -> None:
+    """Refuse rows whose external_id is another State's record or an erased one; lock the stored records named,
+    so that nothing changes them between this check and the write."""
+    for chunk in batched(result.planned, IMPORT_CHUNK):
+        stored = Expert.objects.select_for_update().filter(external_id__in=[plan.external_id for plan in chunk])
+        found = {external_id: (state, erased) for external_id, state, erased in stored.values_list(
+            "external_id", "nominating_state_id", "erased_at"
+        )}  # fmt: skip
+        for plan in chunk:
+            if plan.external_id not in found:
+                continue
+            state, erased_at = found[plan.external_id]
+            # The State check comes first, and answers as for any unusable identifier: whether another State holds
+            # a record under it, and what became of that record, is not a focal point's to learn.
+            if own_state and state != own_state:
+                result.errors.append(ImportIssue(plan.row, "external_id", _unusable_id_message()))
+            elif erased_at is not None:
+                result.errors.append(
+                    ImportIssue(
+                        plan.row,
+                        "external_id",
+                        _("this expert asked for their personal data to be erased; remove the row"),
+                    )
+                )
 
 
 def _consent_moment(day: date) -> datetime:
@@ -652,7 +676,6 @@ def _write(planned: list[PlannedExpert], *, by: User | None, own_state: str | No
     expert_history_bulk_create(to_create, by=by, update=False)
     expert_history_bulk_create(to_update, by=by, update=True)
     search_text_refresh(expert_ids=expert_ids)
-    roster_version_bump()
 
 
 # --- possible duplicates ------------------------------------------------------------------------

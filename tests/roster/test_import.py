@@ -358,3 +358,37 @@ def test_another_states_identifier_answers_like_an_unusable_identifier(cast, csv
     )
     assert taken.strip() == unusable.strip() == "row 2, external_id: this identifier cannot be used; choose another"
     assert "your State" not in taken
+
+
+def _roster_now() -> list[tuple]:
+    return sorted(
+        Expert.objects.values_list(
+            "external_id", "employer", "status", "version", "languages__language_id", "expertise__article_id"
+        ),
+        key=str,
+    )
+
+
+def test_a_file_written_chunk_by_chunk_leaves_the_roster_of_one_chunk(cast, monkeypatch):
+    first = [expert_import_row(i) for i in range(8)]
+    changed = [expert_import_row(i, employer="Office of the Prosecutor") for i in range(0, 8, 2)] + [
+        expert_import_row(i) for i in range(1, 8, 2)
+    ]
+    expert_import(rows=first, by=cast.secretariat)
+    whole = expert_import(rows=changed + [expert_import_row(20)], by=cast.secretariat)
+    expected = _roster_now()
+    Expert.objects.all().delete()
+    monkeypatch.setattr("roster.imports.IMPORT_CHUNK", 3)
+    expert_import(rows=first, by=cast.secretariat)
+    chunked = expert_import(rows=changed + [expert_import_row(20)], by=cast.secretariat)
+    assert (chunked.created, chunked.updated, chunked.unchanged) == (whole.created, whole.updated, whole.unchanged)
+    assert (chunked.created, chunked.updated, chunked.unchanged) == (1, 4, 4)
+    assert _roster_now() == expected
+
+
+def test_a_refused_row_in_a_later_chunk_leaves_the_earlier_chunks_unwritten(cast, monkeypatch):
+    monkeypatch.setattr("roster.imports.IMPORT_CHUNK", 2)
+    ExpertFactory(external_id="KEN-00005", erased_at=timezone.now())
+    result = expert_import(rows=[expert_import_row(i) for i in range(1, 7)], by=cast.secretariat)
+    assert [issue.row for issue in result.errors] == [6]
+    assert list(Expert.objects.values_list("external_id", flat=True)) == ["KEN-00005"]
