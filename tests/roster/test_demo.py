@@ -134,9 +134,10 @@ def test_seeding_chunk_by_chunk_gives_the_roster_of_one_chunk(db, monkeypatch):
 
 def test_the_queries_of_seeding_grow_with_the_chunks_not_the_experts(db, monkeypatch, django_assert_max_num_queries):
     monkeypatch.setattr("roster.demo.SEED_CHUNK", 10)
-    # About ten queries a chunk (experts, their parts, links and history) and a few for the reference data.
-    with django_assert_max_num_queries(16):
+    # About thirteen queries a chunk (experts, their parts, links, history and search text) and a few for the
+    # reference data.
+    with django_assert_max_num_queries(20):
         demo_experts_seed(count=10, seed=2)
     Expert.objects.all().delete()
-    with django_assert_max_num_queries(16 + 3 * 10):
+    with django_assert_max_num_queries(20 + 3 * 13):
         demo_experts_seed(count=40, seed=2)
