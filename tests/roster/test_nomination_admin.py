@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -352,3 +354,10 @@ def test_the_export_takes_the_same_queries_for_3_or_30_experts(cast, django_asse
     ExpertFactory.create_batch(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
         b"".join(client.get(reverse("admin:roster_expert_export")).streaming_content)
+
+
+def test_the_changelist_counts_the_roster_once(cast):
+    ExpertFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        assert cast.client_for("secretariat").get(reverse(CHANGELIST), {"status": "draft"}).status_code == 200
+    assert sum("COUNT(*)" in q["sql"] and 'FROM "roster_expert"' in q["sql"] for q in queries) == 1
