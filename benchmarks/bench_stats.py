@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from serving import free_port, gunicorn_start, gunicorn_stop  # noqa: E402
+from serving import free_port, gunicorn_start, gunicorn_stop, workers_cpu_seconds  # noqa: E402
 
 QUERIES = [
     "group_by=regional_group",
@@ -120,9 +120,10 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> str:
     return key
 
 
-def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> tuple[list[float], dict[int, int]]:
+def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> tuple[list[float], dict[int, int], int]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    sent = [0]
     lock = threading.Lock()
     start_measuring = time.monotonic() + warmup
     stop = start_measuring + duration
@@ -130,6 +131,7 @@ def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> 
 
     def run(offset: int) -> None:
         own_latencies: list[float] = []
+        own_sent = [0]
         own_statuses: dict[int, int] = {}
         index = offset
         while True:
@@ -138,6 +140,7 @@ def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> 
                 break
             query = QUERIES[index % len(QUERIES)]
             index += 1
+            own_sent[0] += 1
             began = time.perf_counter()
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -153,6 +156,7 @@ def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> 
                 own_latencies.append(elapsed)
                 own_statuses[status] = own_statuses.get(status, 0) + 1
         with lock:
+            sent[0] += own_sent[0]
             latencies.extend(own_latencies)
             for status, count in own_statuses.items():
                 statuses[status] = statuses.get(status, 0) + count
@@ -162,7 +166,7 @@ def _load(port: int, key: str, clients: int, warmup: float, duration: float) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, statuses
+    return latencies, statuses, sent[0]
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -179,7 +183,10 @@ def main() -> None:
     server = gunicorn_start(env=env, workers=args.workers, port=port)
     load = os.getloadavg()[0]
     try:
-        latencies, statuses = _load(port, key, args.clients, args.warmup, args.duration)
+        cpu_before = workers_cpu_seconds(server)
+        latencies, statuses, sent = _load(port, key, args.clients, args.warmup, args.duration)
+        # Warm-up requests included: the CPU of every request sent, over every request sent.
+        cpu = workers_cpu_seconds(server) - cpu_before
     finally:
         gunicorn_stop(server)
     print(
@@ -192,6 +199,7 @@ def main() -> None:
         f"p99 {_percentile(latencies, 0.99) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms"
     )
     print(f"statuses: {dict(sorted(statuses.items()))}")
+    print(f"gunicorn workers' CPU: {cpu * 1000 / max(1, sent):.2f} ms per request ({sent} sent, warm-up included)")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from serving import free_port, gunicorn_start, gunicorn_stop  # noqa: E402
+from serving import free_port, gunicorn_start, gunicorn_stop, workers_cpu_seconds  # noqa: E402
 
 PLAN = os.environ.get("LOAD_PLAN")
 SECRETARIAT_EVERY = 5  # one secretariat member for every four focal points
@@ -285,10 +285,15 @@ def main() -> None:
         for users in args.users:
             load = os.getloadavg()[0]
             ceiling = _locust(env, port, users, args.healthz_duration, "healthz", f"{work}/healthz{users}")
+            cpu_before = workers_cpu_seconds(server)
             mix = _locust(env, port, users, args.duration, "mix", f"{work}/mix{users}")
+            cpu = workers_cpu_seconds(server) - cpu_before
+            total = next(row for row in mix if row["Name"] == "Aggregated")
             print(f"\n{users} users, gunicorn --workers {args.workers}, load average before the run {load:.1f}")
             print("  ceiling  " + _line(next(row for row in ceiling if row["Name"] == "Aggregated")))
-            print("  page mix " + _line(next(row for row in mix if row["Name"] == "Aggregated")))
+            print("  page mix " + _line(total))
+            per_request = cpu * 1000 / max(1, int(total["Request Count"]))
+            print(f"  gunicorn workers' CPU over the page mix: {per_request:.1f} ms per request")
             for row in mix:
                 if row["Name"] != "Aggregated":
                     print("           " + _line(row))

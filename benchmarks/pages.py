@@ -4,7 +4,9 @@
         --database-url postgres://postgres@127.0.0.1:5432/portal_100k [--repeat 7] [--cache-url redis://...]
 
 Each database must already hold a seeded portal (`seed_demo --experts N --needs 5000 --force`: seeding
-100,000 experts takes minutes, so it is not redone here). For each database a child process signs in
+100,000 experts takes minutes, so it is not redone here). seed_demo runs ANALYZE; where autovacuum is off
+(as on the development machine), run `VACUUM ANALYZE` once too, the state autovacuum would leave, so that
+counts can be read from the indexes alone. For each database a child process signs in
 the demo secretariat user (and a demo focal point) through Django's test client and requests every page
 once to warm up, then `--repeat` times; it prints the median wall time of the whole request (middleware,
 view, template), the median CPU time of the Django process over it (on a busy machine the steadier

@@ -1,6 +1,7 @@
 """What the benchmarks that load gunicorn share: a free port, the server, and waiting for it to answer."""
 
 import http.client
+import os
 import socket
 import subprocess
 import time
@@ -39,3 +40,19 @@ def gunicorn_start(*, env: dict[str, str], workers: int, port: int) -> subproces
 def gunicorn_stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)
+
+
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) the server's workers have used so far, read from /proc (Linux).
+
+    On a machine shared with other work, the CPU each request costs is steadier than its wall time."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command's closing parenthesis: state, ppid, ..., utime (12th) and stime (13th).
+        if int(fields[1]) == server.pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
