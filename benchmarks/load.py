@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from serving import free_port, gunicorn_start, gunicorn_stop, workers_cpu_seconds  # noqa: E402
+from serving import free_port, gunicorn_start, gunicorn_stop, signed_in_client, workers_cpu_seconds  # noqa: E402
 
 PLAN = os.environ.get("LOAD_PLAN")
 SECRETARIAT_EVERY = 5  # one secretariat member for every four focal points
@@ -192,7 +192,6 @@ def _prepare(path: str, users: int) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.test import Client
 
     from accounts.models import User
     from roster.models import Expert
@@ -202,8 +201,7 @@ def _prepare(path: str, users: int) -> None:
     sessions = []
     for n in range(users):
         user = secretariat if n % SECRETARIAT_EVERY == 0 else focal_points[n % len(focal_points)]
-        client = Client()
-        client.force_login(user)
+        client = signed_in_client(user)
         sessions.append(
             {"role": user.role, "state": user.state_id, "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value}
         )

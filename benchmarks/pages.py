@@ -98,10 +98,10 @@ def _measure(database_url: str, repeat: int) -> dict:
     from django.test import Client
 
     from accounts.models import User
+    from benchmarks.serving import signed_in_client
     from roster.models import Expert
 
-    secretariat = Client()
-    secretariat.force_login(User.objects.get(email="secretariat@demo.example.org"))
+    secretariat = signed_in_client(User.objects.get(email="secretariat@demo.example.org"))
     results = []
     for label, who, url in _pages():
         client = Client()
@@ -115,7 +115,7 @@ def _measure(database_url: str, repeat: int) -> dict:
                 user = User.objects.create_user(
                     email=f"bench.{state.lower()}@example.org", role=User.Role.FOCAL_POINT, state_id=state
                 )
-            client.force_login(user)
+            client = signed_in_client(user)
         _request(client, url)  # warm-up: caches, first connection, templates
         runs = [_request(client, url) for _ in range(repeat)]
         results.append(
