@@ -206,10 +206,12 @@ def _prepare(path: str, users: int) -> None:
             {"role": user.role, "state": user.state_id, "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value}
         )
     rng = random.Random(13)
-    everyone = list(Expert.objects.values_list("pk", flat=True))
+    # Experts whose edit page opens (an inactive or withdrawn profile's sends the visitor back, a 302).
+    editable = Expert.objects.filter(status__in=["draft", "submitted", "changes_requested", "active"])
+    everyone = list(editable.values_list("pk", flat=True))
     by_state = {}
     for state in {user.state_id for user in focal_points}:
-        pks = list(Expert.objects.filter(nominating_state_id=state).values_list("pk", flat=True))
+        pks = list(editable.filter(nominating_state_id=state).values_list("pk", flat=True))
         by_state[state] = rng.sample(pks, min(200, len(pks)))
     plan = {
         "cookie": settings.SESSION_COOKIE_NAME,
