@@ -237,8 +237,13 @@ def test_an_unfinished_run_is_not_accepted(cast, policy, contested):
 
 
 def test_starting_a_run_queues_a_task_that_a_worker_performs(
-    cast, policy, contested, django_capture_on_commit_callbacks
+    cast, policy, contested, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker closes the database connection between tasks; the test's transaction must outlive it (on
+    # PostgreSQL the closed connection ends the test), as run_manage does for commands. Only that is skipped.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         run = assignment_run_start(by=cast.secretariat)
     run.refresh_from_db()
