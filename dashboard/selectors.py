@@ -127,6 +127,11 @@ def _percent(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
 
 
+def _count_by(queryset: QuerySet, field: str, *, of: str = "pk", distinct: bool = False) -> dict:
+    """{value of FIELD: how many distinct OF have it}, one GROUP BY in the database."""
+    return dict(queryset.values_list(field).annotate(n=Count(of, distinct=distinct)).order_by())
+
+
 def _counted(rows: Iterable[tuple[str | None, int]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for code, number in rows:
@@ -165,43 +170,32 @@ def _composition(*, policy: MatchingPolicy) -> list[Composition]:
     roster: QuerySet[Expert] = Expert.objects.filter(ON_ROSTER)
     open_needs: QuerySet[Need] = Need.objects.filter(OPEN_NEEDS)
 
-    by_group = _counted(roster.values_list("nationality__regional_group").annotate(n=Count("pk")).order_by())
+    by_group = _counted(_count_by(roster, "nationality__regional_group").items())
     experts_total = sum(by_group.values())
-    needs_by_group = _counted(
-        open_needs.values_list("requesting_state__regional_group").annotate(n=Count("pk")).order_by()
-    )
+    needs_by_group = _counted(_count_by(open_needs, "requesting_state__regional_group").items())
     needs_total = sum(needs_by_group.values())
     groups = [code for code in _group_codes() if code or by_group.get(code) or needs_by_group.get(code)]
 
-    genders = dict(roster.values_list("gender").annotate(n=Count("pk")).order_by())
+    genders = _count_by(roster, "gender")
 
     legal_names = names_by_code(LegalSystem)
-    legal_experts = dict(
-        roster.filter(nationality__legal_systems__isnull=False)
-        .values_list("nationality__legal_systems")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
+    legal_experts = _count_by(
+        roster.filter(nationality__legal_systems__isnull=False), "nationality__legal_systems", distinct=True
     )
-    legal_needs = dict(
-        open_needs.filter(requesting_state__legal_systems__isnull=False)
-        .values_list("requesting_state__legal_systems")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
+    legal_needs = _count_by(
+        open_needs.filter(requesting_state__legal_systems__isnull=False),
+        "requesting_state__legal_systems",
+        distinct=True,
     )
 
     language_names = names_by_code(Language)
-    spoken = dict(
-        ExpertLanguage.objects.filter(expert__in=roster, level__gte=policy.min_language_level)
-        .values_list("language")
-        .annotate(n=Count("expert", distinct=True))
-        .order_by()
+    spoken = _count_by(
+        ExpertLanguage.objects.filter(expert__in=roster, level__gte=policy.min_language_level),
+        "language",
+        of="expert",
+        distinct=True,
     )
-    asked = dict(
-        open_needs.filter(working_languages__isnull=False)
-        .values_list("working_languages")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
+    asked = _count_by(open_needs.filter(working_languages__isnull=False), "working_languages", distinct=True)
     languages = sorted(set(spoken) | set(asked), key=lambda code: (-asked.get(code, 0), -spoken.get(code, 0), code))
     level = LanguageLevel(policy.min_language_level).label
 
@@ -321,7 +315,7 @@ def _stale(*, now: datetime) -> StaleProfiles:
     from django.conf import settings
 
     stale = expert_stale(Expert.objects.filter(status=Expert.Status.ACTIVE, erased_at__isnull=True), now=now)
-    by_group = _counted(stale.values_list("nominating_state__regional_group").annotate(n=Count("pk")).order_by())
+    by_group = _counted(_count_by(stale, "nominating_state__regional_group").items())
     oldest = list(stale.select_related("nominating_state").order_by("confirmed_on", "pk")[:LISTED])
     return StaleProfiles(
         total=sum(by_group.values()),

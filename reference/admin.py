@@ -60,16 +60,8 @@ class CountryAdmin(ReadOnlyAdmin):
         "uncac_status",
         "uncac_status_date",
     ]
-    readonly_fields = [
-        "iso3",
-        "name",
-        "name_fr",
-        "name_es",
-        "regional_group",
-        "is_un_member",
-        "legal_systems",
-        "legal_system_text",
-    ]
+    # Only the UNCAC status and its date are the secretariat's to change.
+    readonly_fields = [name for name in fields if name not in ("uncac_status", "uncac_status_date")]
 
     def has_change_permission(self, request: HttpRequest, obj: Country | None = None) -> bool:
         user = request.user
