@@ -6,6 +6,8 @@ E2E_REQUIRED=1 (as in CI), where a missing browser is a failure.
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,37 @@ def _reference_data(transactional_db):
 
     if not Country.objects.exists():
         load_all(apps)
+
+
+@pytest.fixture(autouse=True)
+def _server_quiet_before_flush(transactional_db):
+    """Wait, after each test, until the live server has answered every request the page sent.
+
+    A page may still be posting (the nomination form saves drafts as the user goes) when the test
+    ends; closing the page does not stop the server's thread, and Django's flush after the test then
+    races that request: on SQLite the flush fails and the next test starts with the last one's data.
+    Set up before the page, this fixture is torn down after it is closed and before the flush."""
+    from django.core.signals import request_finished, request_started
+
+    lock = threading.Lock()
+    in_flight = [0]
+
+    def started(**kwargs):
+        with lock:
+            in_flight[0] += 1
+
+    def finished(**kwargs):
+        with lock:
+            in_flight[0] -= 1
+
+    request_started.connect(started, weak=False)
+    request_finished.connect(finished, weak=False)
+    yield
+    deadline = time.monotonic() + 10
+    while in_flight[0] > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
 
 
 @pytest.fixture(scope="session")
