@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import erasure
+from portal.formats import shown_moment
 
 
 class AuditEvent(models.Model):
@@ -25,7 +26,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+        return f"{shown_moment(self.created_at)} {self.action} {self.target_type}:{self.target_id}"
 
 
 erasure.exempt(

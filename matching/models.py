@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from needs.models import Need
 from portal import erasure
+from portal.formats import shown_moment
 from reference.models import LanguageLevel
 from roster.models import Expert
 
@@ -162,7 +163,7 @@ class RankingSnapshot(models.Model):
         indexes = [models.Index(fields=["need", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.need_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.need_id} @ {shown_moment(self.created_at)}"
 
 
 class RankedCandidate(models.Model):

@@ -15,6 +15,7 @@ from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_record
 from portal.erasure import personal_data_erase, records_of
+from portal.formats import shown_iso
 from portal.history import one_history_row
 from roster.models import (
     EDUCATION_FIELDS,
@@ -215,9 +216,9 @@ def _table(rows: list[Any], model: type | None = None) -> dict[str, Any]:
         keys = list(dict.fromkeys(key for row in rows for key in row))
         return {
             "columns": [_label(key, model) for key in keys],
-            "rows": [[row.get(key, "") for key in keys] for row in rows],
+            "rows": [[shown_iso(row.get(key, "")) for key in keys] for row in rows],
         }
-    return {"items": rows}
+    return {"items": [shown_iso(row) for row in rows]}
 
 
 def readable_export(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -231,9 +232,9 @@ def readable_export(data: dict[str, Any]) -> list[dict[str, Any]]:
         elif isinstance(value, list):
             sections.append({"title": _label(key), **_table(value)})
         elif isinstance(value, dict):
-            sections.append({"title": _label(key), "pairs": [(_label(k), v) for k, v in value.items()]})
+            sections.append({"title": _label(key), "pairs": [(_label(k), shown_iso(v)) for k, v in value.items()]})
         else:
-            sections.append({"title": _label(key), "value": value})
+            sections.append({"title": _label(key), "value": shown_iso(value)})
     return sections
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from portal import erasure
+from portal.formats import shown_moment
 
 
 class Measure(models.TextChoices):
@@ -25,7 +26,7 @@ class StatsSnapshot(models.Model):
         verbose_name = _("statistics snapshot")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M}"
+        return shown_moment(self.created_at)
 
 
 class StatsCell(models.Model):

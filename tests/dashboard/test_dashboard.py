@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from matching.models import MatchingPolicy, ShortlistEntry
 from roster.roster_version import roster_version_bump
@@ -127,7 +127,9 @@ def test_stale_profiles_are_counted_by_group_and_the_oldest_listed(cast, roster)
     html = cast.client_for("secretariat").get(URL).content.decode()
     assert "1 active profile not confirmed for more than 365 days." in html
     assert _row(html, "Stale profiles by the nominating State's regional group", "WEOG")[2] == "1"
-    assert _row(html, "The profiles confirmed longest ago", "Longago")[2] == old.date().isoformat()
+    assert _row(html, "The profiles confirmed longest ago", "Longago")[2] == formats.date_format(
+        old.date(), "DATE_FORMAT"
+    )
     assert reverse("admin:roster_expert_change", args=[stale.pk]) in html
 
 

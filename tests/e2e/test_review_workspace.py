@@ -82,7 +82,7 @@ def test_a_member_shortlists_asks_and_deploys_an_expert_and_exports_the_shortlis
     amina.get_by_label("Deployed until").fill("2027-03-12")
     amina.get_by_role("button", name="Save the status").click()
     expect(amina).to_contain_text("Deployed")
-    expect(amina).to_contain_text("2027-03-01 – 2027-03-12")
+    expect(amina).to_contain_text("1 March 2027 – 12 March 2027")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Export the shortlist (CSV)").click()

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 from playwright.sync_api import expect
 
 from roster.models import Expert
@@ -74,7 +74,7 @@ def test_focal_point_confirms_a_stale_expert_as_still_current(cast, page, sign_i
         "Thank you: the profile of Baraka Mwangi is confirmed as current."
     )
     expect(page.get_by_text("Stale: not confirmed as current since")).to_have_count(0)
-    today = timezone.localdate().isoformat()
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
     expect(page.get_by_role("definition").filter(has_text=today).first).to_be_visible()
     expert.refresh_from_db()
     assert expert.last_confirmed_at > long_ago and expert.status == Expert.Status.ACTIVE

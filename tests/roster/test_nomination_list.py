@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from roster.models import Expert
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country
@@ -151,6 +151,6 @@ def test_a_profile_not_confirmed_for_twelve_months_is_flagged_stale_in_the_list_
     assert _names(client.get(reverse("roster:expert_list"), {"stale": "true"})) == {"Forgotten"}
     assert _names(client.get(reverse("roster:expert_list"), {"stale": "false"})) == {"Fresh"}
     body = client.get(reverse("roster:expert_detail", args=[stale.pk])).content.decode()
-    assert f"Stale: not confirmed as current since {long_ago:%Y-%m-%d}" in body
+    assert f"Stale: not confirmed as current since {formats.date_format(long_ago, 'DATE_FORMAT')}" in body
     client.post(reverse("roster:expert_confirm", args=[stale.pk]))
     assert "Stale:" not in client.get(reverse("roster:expert_detail", args=[stale.pk])).content.decode()
