@@ -93,6 +93,42 @@ class ListedSelect(forms.Select):
         return mark_safe(f'<select name="{conditional_escape(name)}"{html_attrs(final)}>{options}</select>')  # noqa: S308
 
 
+class ListedCheckboxes(forms.CheckboxSelectMultiple):
+    """Django's own checkbox list, byte for byte, written in Python (the roster list's 71 articles were 71 includes)."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        base_id = final.get("id")
+        selected = _selected(self.format_value(value))
+        name_html = conditional_escape(name)
+        outer_id = f' id="{conditional_escape(base_id)}"' if base_id else ""
+        outer_class = f' class="{conditional_escape(final["class"])}"' if final.get("class") else ""
+        parts = [f"<div{outer_id}{outer_class}>"]
+        index = 0
+        for group, options in _option_list(self.choices).groups:
+            if group is not None:
+                parts.append(f"\n  <div><label>{group}</label>")
+            for subindex, (option_value, label) in enumerate(options):
+                option_attrs = dict(final)
+                if option_value in selected:
+                    option_attrs["checked"] = True
+                if base_id:
+                    option_attrs["id"] = f"{base_id}_{index}" if group is None else f"{base_id}_{index}_{subindex}"
+                label_for = f' for="{conditional_escape(option_attrs["id"])}"' if option_attrs.get("id") else ""
+                parts.append(
+                    f'<div>\n    <label{label_for}><input type="checkbox" name="{name_html}" value="{option_value}"'
+                    f"{html_attrs(option_attrs)}>\n {label}</label>\n\n</div>"
+                )
+                if group is None:
+                    index += 1
+            if group is not None:
+                parts.append("\n  </div>")
+                index += 1
+        parts.append("\n</div>")
+        # The name and attributes are escaped here, the options' values and labels by OptionList.
+        return mark_safe("".join(parts))  # noqa: S308
+
+
 class FilteredCheckboxList(forms.CheckboxSelectMultiple):
     """Checkboxes for a long list (countries) written in Python, in a box that static/js/choice-filter.js gives
     a search field; without JavaScript the whole list shows, in a scrolling box."""

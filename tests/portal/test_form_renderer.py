@@ -8,7 +8,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
 from portal.form_renderer import python_written
-from portal.widgets import FilteredCheckboxList, ListedSelect, OptionList
+from portal.widgets import FilteredCheckboxList, ListedCheckboxes, ListedSelect, OptionList
 
 
 class Everything(forms.Form):
@@ -65,6 +65,16 @@ def test_python_written_html_is_djangos_html(data):
 def _normalised(html: str) -> str:
     # Django's select template puts each option on its own indented line; the browser reads both the same.
     return "".join(line.strip() for line in html.splitlines())
+
+
+@pytest.mark.parametrize(
+    "attrs", [{"id": "id_ticked"}, {"id": "id_ticked", "class": "wide", "aria-invalid": "true"}, {}]
+)
+def test_listed_checkboxes_are_djangos_checkbox_list_byte_for_byte(attrs):
+    choices = [("1", "One & only"), ("Group <a>", [("2", "Two"), ("3", "Three")]), ("4", mark_safe("<b>Four</b>"))]
+    djangos = forms.CheckboxSelectMultiple(choices=choices).render("ticked", ["2", "4"], attrs, DjangoTemplates())
+    ours = ListedCheckboxes(choices=choices).render("ticked", ["2", "4"], attrs)
+    assert ours == djangos
 
 
 def test_an_option_list_escapes_its_labels_once_and_marks_what_is_selected():
