@@ -9,10 +9,12 @@ in the reader's language stands next to it; the codes stay what an import reads 
 import csv
 import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import batched
 
 from django.http import StreamingHttpResponse
 
 BYTE_ORDER_MARK = "\ufeff"
+LINES_PER_PIECE = 200
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); some read the
 # full-width forms, as typed with an East Asian input method, as the ASCII ones.
@@ -30,6 +32,9 @@ def _skipped_before_a_formula(character: str) -> bool:
 def csv_safe_cell(value: object) -> str:
     """The value as text, with a leading apostrophe when a spreadsheet could take it for a formula."""
     text = "" if value is None else str(value)
+    if text[:1].isalnum():
+        # Most cells (names, codes, dates, positive numbers): a letter or digit first is never a formula.
+        return text
     if text[:1] in CONTROL_STARTS:
         return "'" + text
     for character in text:
@@ -46,11 +51,12 @@ class _Echo:
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    """The lines of a CSV file, one at a time (for a streaming response), every cell made safe."""
+    """The lines of a CSV file, a few hundred at a time (for a streaming response), every cell made safe."""
     writer = csv.writer(_Echo())
     yield BYTE_ORDER_MARK + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(csv_safe_cell(value) for value in row)
+    # One piece per line made the response encode and send 5,000 pieces for 5,000 needs.
+    for lines in batched(rows, LINES_PER_PIECE):
+        yield "".join([writer.writerow([csv_safe_cell(value) for value in row]) for row in lines])
 
 
 def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> StreamingHttpResponse:
