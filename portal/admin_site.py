@@ -3,16 +3,22 @@ from functools import wraps
 from importlib import import_module
 from importlib.util import find_spec
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from portal.access import SECRETARIAT_GROUP, second_factor_done, second_factor_pending
 from portal.attention import attention_for
+from portal.form_renderer import python_written
 
 # A record's past is there to be read. simple_history's page of a past version saves a posted form
 # with view permission alone (the whole record rewritten to that version, State and status included,
@@ -124,6 +130,19 @@ def lookup_beyond_the_database_refused(view: Callable[..., HttpResponse]) -> Cal
             raise BadRequest("A lookup value that no column can hold.") from error
 
     return refusing
+
+
+class WrittenCheckboxesMixin:
+    """A long list's row checkboxes (for the actions) written in Python, the HTML Django's template writes: the
+    experts' list rendered one template per row."""
+
+    def action_checkbox(self, obj: object) -> SafeString:
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(gettext("Select this object for an action - {}"), str(obj)),
+        }
+        checkbox = forms.CheckboxInput(attrs, lambda value: False)
+        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk), renderer=python_written)
 
 
 class ReadOnlyAdminMixin:
