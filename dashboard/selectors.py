@@ -22,7 +22,7 @@ from needs.models import Need
 from reference.models import Article, Language, LanguageLevel, LegalSystem, RegionalGroup
 from reference.names import names_by_code
 from roster.models import Expert, ExpertLanguage
-from roster.selectors import expert_stale
+from roster.selectors import expert_on_roster, expert_stale
 
 NO_GROUP = ""
 NO_GROUP_LABEL = _("No regional group")
@@ -32,8 +32,6 @@ DEPLOYMENT_YEARS = 6
 # The chart of languages keeps the ones most in demand; the table lists every language with experts or needs.
 CHARTED_LANGUAGES = 15
 
-# The roster as matching and the published statistics see it: active, consenting, not erased.
-ON_ROSTER = Q(status=Expert.Status.ACTIVE, consent_given_at__isnull=False, erased_at__isnull=True)
 OPEN_NEEDS = Q(status=Need.Status.OPEN)
 
 
@@ -167,7 +165,7 @@ def _shares(
 
 
 def _composition(*, policy: MatchingPolicy) -> list[Composition]:
-    roster: QuerySet[Expert] = Expert.objects.filter(ON_ROSTER)
+    roster: QuerySet[Expert] = expert_on_roster()
     open_needs: QuerySet[Need] = Need.objects.filter(OPEN_NEEDS)
 
     by_group = _counted(_count_by(roster, "nationality__regional_group").items())

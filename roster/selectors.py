@@ -98,18 +98,19 @@ def expert_stale(queryset: QuerySet[Expert] | None = None, *, now: datetime | No
     return expert_with_staleness(queryset, now=now).filter(is_stale=True)
 
 
-def expert_matchable(*, on: date | None = None) -> QuerySet[Expert]:
-    """The pool matching draws from: active, consented, not erased, available on the given day.
+def expert_on_roster() -> QuerySet[Expert]:
+    """Active, consenting experts whose data is not erased: the roster that matching, the dashboard and the
+    statistics describe. It takes no user on purpose: its callers are the secretariat's services and the
+    anonymised statistics, which scope or aggregate their own output."""
+    return Expert.objects.filter(status=Expert.Status.ACTIVE, consent_given_at__isnull=False, erased_at__isnull=True)
 
-    It takes no user on purpose: only the secretariat's matching services use it, and they scope their own output.
-    """
+
+def expert_matchable(*, on: date | None = None) -> QuerySet[Expert]:
+    """The pool matching draws from: the roster, less those not available on the given day."""
     day = on or timezone.localdate()
-    return Expert.objects.filter(
+    return expert_on_roster().filter(
         Q(available_from__isnull=True) | Q(available_from__lte=day),
         Q(available_until__isnull=True) | Q(available_until__gte=day),
-        status=Expert.Status.ACTIVE,
-        consent_given_at__isnull=False,
-        erased_at__isnull=True,
     )
 
 

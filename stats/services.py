@@ -20,6 +20,7 @@ from matching.services import need_coverage
 from needs.models import Need
 from reference.models import Article, Country
 from roster.models import Expert, ExpertArticle, ExpertLanguage
+from roster.selectors import expert_on_roster
 from stats.dimensions import COVERAGE_MIN_EXPERTS, DIMENSIONS, MAX_FILTERS, cell_name
 from stats.disclosure import Pairs, TotalsAudit
 from stats.models import ApiClient, ApiClientCell, ApiClientDay, Measure, NeedCellKey, StatsCell, StatsSnapshot
@@ -50,10 +51,10 @@ def _chapters_of(articles: dict[int, set[str]]) -> dict[int, set[str]]:
 
 
 def expert_members() -> list[Member]:
-    """Active, consenting experts whose data is not erased: the roster as statistics may describe it."""
-    experts = Expert.objects.filter(
-        status=Expert.Status.ACTIVE, consent_given_at__isnull=False, erased_at__isnull=True
-    ).values_list("pk", "cell_key", "gender", "sector", "nationality_id", "nationality__regional_group")
+    """The roster's experts as statistics may describe them (see expert_on_roster)."""
+    experts = expert_on_roster().values_list(
+        "pk", "cell_key", "gender", "sector", "nationality_id", "nationality__regional_group"
+    )
     experts = list(experts)
     pks = [row[0] for row in experts]
     articles = _grouped(ExpertArticle.objects.filter(expert_id__in=pks).values_list("expert_id", "article_id"))
