@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from portal.access import second_factor_done
 from portal.kept_input import FIELD, keep_input_owner_token
+from portal.middleware import session_seconds_left
 
 
 def kept_work(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def kept_work(request: HttpRequest) -> dict[str, Any]:
     if getattr(user, "is_secretariat", False) and not second_factor_done(user):
         return {}
     return {
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_seconds": session_seconds_left(request),
         "kept_input_field": FIELD,
         # A callable: signed only on the pages whose forms carry it.
         "kept_input_token": lambda: keep_input_owner_token(user_pk=user.pk),

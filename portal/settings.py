@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # refusals of the middleware below included, passes through it.
     "portal.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's: keeps a signed-in session going while it is used, writing it once a minute at most.
+    "portal.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,10 +156,9 @@ PASSWORD_RESET_MAX_PER_CLIENT = env_int("PASSWORD_RESET_MAX_PER_CLIENT", 10)
 PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 # Sessions live in the database behind the shared cache, so any app server can serve any request;
-# they end after SESSION_IDLE_SECONDS without activity.
+# they end after SESSION_IDLE_SECONDS without activity (portal.middleware.SessionIdleMiddleware).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A form posted with a stale token (signed in again in another tab) gets the portal's own page, its input kept.
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
