@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -27,6 +28,7 @@ from matching.shortlists import TRANSITIONS
 from needs.models import Need
 from portal.filters import StrictFilterSet
 from reference.models import Country, Language, LegalSystem, RegionalGroup
+from reference.names import localized_column
 from roster.models import ExpertLanguage
 
 # The ranking's length on the review page: enough to shortlist from, small enough to read at a glance.
@@ -105,11 +107,23 @@ class CandidateFilter(StrictFilterSet):
         )
 
 
+CANDIDATE_FIELDS = (
+    *(field.name for field in RankedCandidate._meta.concrete_fields),
+    *(f"expert__{name}" for name in ("given_name", "family_name", "erased_at")),
+    *(f"expert__nationality__{localized_column('name', code)}" for code, _name in settings.LANGUAGES),
+)
+
+
 def ranking_candidates(
     *, snapshot: RankingSnapshot, filters: Mapping[str, str] | None = None
 ) -> tuple[CandidateFilter, list[RankedCandidate]]:
     """The snapshot's candidates in rank order (at most REVIEW_TOP), narrowed by the page's filters."""
-    queryset = RankedCandidate.objects.filter(snapshot=snapshot).select_related("expert", "expert__nationality")
+    # The page shows a candidate's name and State, never the rest of the expert's row.
+    queryset = (
+        RankedCandidate.objects.filter(snapshot=snapshot)
+        .select_related("expert", "expert__nationality")
+        .only(*CANDIDATE_FIELDS)
+    )
     candidate_filter = CandidateFilter(filters or {}, queryset=queryset)
     return candidate_filter, list(candidate_filter.qs.order_by("rank")[:REVIEW_TOP])
 
@@ -152,21 +166,27 @@ class Shortlist:
     legal_system_mix: list[MixRow]
     policy: MatchingPolicy
     expert_ids: set[int] = field(default_factory=set)
+    # Every entry the need has had, removed ones included: entry id -> (expert id, name as the history shows it).
+    names: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 def _next_statuses(entry: ShortlistEntry) -> list[tuple[str, str]]:
     return [(status.value, status.label) for status in Status if status in TRANSITIONS[entry.status]]
 
 
-def shortlist_review(*, user: User, need: Need, now: datetime | None = None) -> Shortlist:
+def shortlist_review(
+    *, user: User, need: Need, policy: MatchingPolicy | None = None, now: datetime | None = None
+) -> Shortlist:
     """The need's current shortlist with each entry's group, legal systems, mails and reminders, and its mix
-    against the active policy's cap per regional group (five queries)."""
+    against the cap per regional group of `policy` (the active one by default; five queries, six without it)."""
     _ensure_secretariat(user)
-    entries = list(
-        ShortlistEntry.objects.filter(need=need, removed_at__isnull=True)
+    # Removed entries too, for the history's names; the page lists the current ones.
+    every_entry = list(
+        ShortlistEntry.objects.filter(need=need)
         .select_related("expert", "expert__nationality")
         .order_by("position", "id")
     )
+    entries = [entry for entry in every_entry if entry.removed_at is None]
     ids = [entry.pk for entry in entries]
     countries = {entry.expert.nationality_id for entry in entries}
     legal: dict[str, list[str]] = {}
@@ -203,13 +223,17 @@ def shortlist_review(*, user: User, need: Need, now: datetime | None = None) -> 
                 reminders=reminders.get(str(entry.pk), 0),
             )
         )
-    policy = matching_policy_active()
+    policy = policy or matching_policy_active()
     return Shortlist(
         rows=rows,
         regional_mix=_regional_mix(rows, cap=policy.regional_cap),
         legal_system_mix=_legal_system_mix(rows),
         policy=policy,
         expert_ids={entry.expert_id for entry in entries},
+        names={
+            entry.pk: (entry.expert_id, f"{entry.expert.given_name} {entry.expert.family_name}")
+            for entry in every_entry
+        },
     )
 
 
@@ -228,18 +252,13 @@ def _legal_system_mix(rows: list[EntryRow]) -> list[MixRow]:
     return [MixRow(code, names.get(code, code), counts.get(code, 0)) for code in sorted(names)]
 
 
-def shortlist_history(*, user: User, need: Need) -> tuple[list[AuditEvent], dict[int, str]]:
+def shortlist_history(*, user: User, need: Need, shortlist: Shortlist) -> tuple[list[AuditEvent], dict[int, str]]:
     """Every audit row about the need's shortlist (removed entries included) and its rankings and exports, newest
-    first; with the names of the experts those rows are about (two queries)."""
+    first; with the names of the experts those rows are about, from the shortlist already read (one query)."""
     _ensure_secretariat(user)
-    entries = list(
-        ShortlistEntry.objects.filter(need=need).values_list(
-            "pk", "expert_id", "expert__given_name", "expert__family_name"
-        )
-    )
     events = list(
         AuditEvent.objects.filter(
-            Q(target_type=ENTRY_TARGET, target_id__in=[str(pk) for pk, *_rest in entries])
+            Q(target_type=ENTRY_TARGET, target_id__in=[str(pk) for pk in shortlist.names])
             | Q(
                 target_type=NEED_TARGET,
                 target_id=str(need.pk),
@@ -249,7 +268,7 @@ def shortlist_history(*, user: User, need: Need) -> tuple[list[AuditEvent], dict
         .select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_ROWS]
     )
-    return events, {expert_id: f"{given} {family}" for _pk, expert_id, given, family in entries}
+    return events, dict(shortlist.names.values())
 
 
 def availability_silences(*, older_than: timedelta, now: datetime | None = None) -> QuerySet[ShortlistEntry]:
@@ -271,6 +290,9 @@ def availability_silences(*, older_than: timedelta, now: datetime | None = None)
     )
 
 
-def policies_for_comparison(*, user: User) -> list[MatchingPolicy]:
+def review_policies(*, user: User) -> tuple[MatchingPolicy, list[MatchingPolicy]]:
+    """The active policy, whose ranking the page shows, and every policy to compare it with (one query)."""
     _ensure_secretariat(user)
-    return list(MatchingPolicy.objects.order_by("-active", "name"))
+    policies = list(MatchingPolicy.objects.order_by("-active", "name"))
+    active = policies[0] if policies and policies[0].active else matching_policy_active()
+    return active, policies

@@ -26,6 +26,7 @@ from portal.locking import VersionConflict
 from review import selectors, services
 from review.forms import AddForm, AnswerForm, EntryForm, MoveForm, RecordOpenForm, RemoveForm, StatusForm
 from review.history import history_rows
+from review.ranking_rows import ranking_rows
 from roster.models import Expert
 from roster.record_access import WORKSPACE_MARK, record_justification_hold
 
@@ -48,39 +49,42 @@ def _review_url(need_id: int, query: str = "", anchor: str = "") -> str:
     return url + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
 
 
-def _comparison(need: Need, main: list[RankedCandidate], policy_id: str) -> dict[str, Any] | None:
-    if not policy_id.isdigit():
-        return None
-    policy = MatchingPolicy.objects.filter(pk=int(policy_id)).first()
+def _comparison(
+    need: Need, main: list[RankedCandidate], policies: list[MatchingPolicy], policy_id: str
+) -> dict[str, Any] | None:
+    wanted = int(policy_id) if policy_id.isdigit() else None
+    policy = next((policy for policy in policies if policy.pk == wanted), None)
     if policy is None:
         return None
     snapshot = selectors.ranking_latest(need=need, policy=policy)
-    rows = selectors.ranking_candidates(snapshot=snapshot)[1] if snapshot is not None else []
-    rank_in_main = {candidate.expert_id: candidate.rank for candidate in main}
+    candidates = selectors.ranking_candidates(snapshot=snapshot)[1] if snapshot is not None else []
+    ranks = {candidate.expert_id: candidate.rank for candidate in main}
     return {
         "policy": policy,
         "snapshot": snapshot,
-        "rows": [(candidate, rank_in_main.get(candidate.expert_id)) for candidate in rows],
+        "rows": ranking_rows(candidates, need_id=need.pk, ranks_elsewhere=ranks),
     }
 
 
 def _page(request: HttpRequest, need: Need, *, failed: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    snapshot = selectors.ranking_latest(need=need)
+    policy, policies = selectors.review_policies(user=user)
+    # The active policy's ranking, even when another policy has ranked the need since (to compare it).
+    snapshot = selectors.ranking_latest(need=need, policy=policy)
     if snapshot is None:
         # The first opening ranks the need, so that the page is never empty.
-        snapshot = services.review_rank(need=need, by=user)
+        snapshot = services.review_rank(need=need, by=user, policy=policy)
     candidate_filter, candidates = selectors.ranking_candidates(snapshot=snapshot, filters=request.GET)
-    shortlist = selectors.shortlist_review(user=user, need=need)
+    shortlist = selectors.shortlist_review(user=user, need=need, policy=policy)
     unfiltered = candidates if not candidate_filter.form.has_changed() else None
-    events, experts = selectors.shortlist_history(user=user, need=need)
-    comparison = _comparison(need, unfiltered or candidates, request.GET.get("compare", ""))
+    events, experts = selectors.shortlist_history(user=user, need=need, shortlist=shortlist)
+    comparison = _comparison(need, unfiltered or candidates, policies, request.GET.get("compare", ""))
     context = {
         **admin.site.each_context(request),
         "title": _("Review: %(need)s") % {"need": need.title},
         "need": need,
         "snapshot": snapshot,
-        "candidates": candidates,
+        "ranking": ranking_rows(candidates, need_id=need.pk, shortlisted=shortlist.expert_ids),
         "filter": candidate_filter,
         "shortlist": shortlist,
         "regional_chart": grouped_bar_chart(
@@ -96,7 +100,7 @@ def _page(request: HttpRequest, need: Need, *, failed: dict[str, Any] | None = N
             label_width=MIX_LABEL_WIDTH,
         ),
         "history": history_rows(events, experts=experts),
-        "policies": selectors.policies_for_comparison(user=user),
+        "policies": policies,
         "comparison": comparison,
         "back": _back_query(request.GET),
         "failed": failed or {},

@@ -3,17 +3,21 @@
 import pytest
 from django.urls import reverse
 
+from matching.models import MatchingPolicy
 from matching.shortlists import shortlist_add, shortlist_status_set
 from review.services import review_rank
 from tests.review.conftest import ranked_expert
 
 pytestmark = pytest.mark.django_db
 
-# Counted at 23 on SQLite: session, user and the second factor's device and group (4), the admin's permissions (2),
-# need with its articles and languages (3), ranking and candidates (2), filter's languages (1), shortlist with legal
-# systems, links, reminders and the active policy (5), legal system names (1), history (2), policies (1), the
-# session's save (3). None grows with the roster or the shortlist.
-PAGE_QUERIES = 24
+# Counted at 21 on SQLite: session, user and the second factor's device and group (4), the admin's permissions (2),
+# need with its articles and languages (3), the policies (1), ranking and candidates (2), filter's languages (1),
+# shortlist (removed entries included, for the history's names) with legal systems, links and reminders (4), legal
+# system names (1), history (1), the session's save (3); 22 with a language filter, which reads the language it
+# names. Another policy's ranking beside it adds its snapshot and candidates (2). None grows with the roster or the
+# shortlist.
+PAGE_QUERIES = 22
+COMPARE_QUERIES = PAGE_QUERIES + 2
 # Counted at 13 for the printed page: session, user, second factor (4), need, the shortlist with its experts, the
 # audit row (with its savepoints, 3), the admin's permissions (2), the session's save (3); the CSV has no permissions.
 EXPORT_QUERIES = 14
@@ -38,6 +42,10 @@ def test_the_review_page_reads_a_bounded_number_of_queries(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert client.get(url, {"language": "en", "availability": "now", "regional_group": "AFR"}).status_code == 200
+    other = MatchingPolicy.objects.create(name="Regional first", weight_geography=0.6)
+    review_rank(need=need, by=cast.secretariat, policy=other)
+    with django_assert_max_num_queries(COMPARE_QUERIES):
+        assert client.get(url, {"compare": other.pk}).status_code == 200
 
 
 @pytest.mark.parametrize(("experts", "shortlisted"), [(3, 1), (40, 12)])

@@ -181,6 +181,29 @@ def test_another_policy_ranks_side_by_side(staff, need, experts):
     assert RankingSnapshot.objects.filter(need=need, policy=other).count() == 1
 
 
+def test_the_page_shows_the_active_policys_ranking_after_another_policy_ranked_the_need(staff, need, experts):
+    staff.get(review_url(need))
+    other = MatchingPolicy.objects.create(name="Regional first", weight_geography=0.6)
+    staff.post(review_url(need, "review_rank"), {"policy": other.pk})
+    page = staff.get(review_url(need)).content.decode()
+    assert "with the policy “Default”" in page and "with the policy “Regional first”" not in page
+    compared = staff.get(review_url(need), {"compare": other.pk}).content.decode()
+    assert "with the policy “Default”" in compared and "Ranking of the policy “Regional first”" in compared
+
+
+def test_the_ranking_prints_each_component_with_three_decimals_in_the_readers_language(cast, staff, need, experts):
+    snapshot = services.review_rank(need=need, by=cast.secretariat)
+    first = snapshot.candidates_ranked.order_by("rank").first()
+    first.score, first.components = 0.0625, {**first.components, "workload": 0.0625, "geography": 1}
+    first.save()
+    row = re.search(r'<tr aria-label="[^"]*">\s*<td>1</td>.*?</tr>', staff.get(review_url(need)).content.decode(), re.S)
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(0))
+    # floatformat rounds half up, as the template always did: 0.0625 is 0.063, not 0.062.
+    assert cells[1] == "0.063" and cells[6] == "0.063" and cells[5] == "1.000", cells
+    french = staff.get(review_url(need), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<td>0,063</td>" in french
+
+
 def test_opening_a_full_record_from_the_workspace_asks_for_the_need_and_records_it(cast, staff, need, shortlisted):
     expert = shortlisted[0].expert
     record = reverse("admin:roster_expert_change", args=[expert.pk])
