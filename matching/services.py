@@ -92,14 +92,17 @@ def roster_matrix_build() -> engine.RosterMatrix:
 
     def of_known(links: Iterable[tuple]) -> list[tuple]:
         # Each query sees the rows committed when it runs: the parts of an expert added after the experts were read
-        # wait for the next rebuild, which the newer roster version will bring.
+        # wait for the next rebuild, which the newer roster version will bring. The link tables are read unordered
+        # (order_by() drops the models' default orderings): each (expert, article or language) pair is unique, so
+        # the arrays do not depend on the order, and at 100,000 experts sorting 478,000 articles and 174,000
+        # languages (the latter on disk) took 0.5 s of a 1.1 s read.
         return [link for link in links if link[0] in known]
 
     def positions(expert_ids: Iterable[int]) -> np.ndarray:
         return np.searchsorted(ids, np.fromiter(expert_ids, dtype=np.int64))
 
     article_levels = np.zeros((n, engine.ARTICLES), dtype=np.uint8)
-    expertise = of_known(ExpertArticle.objects.values_list("expert_id", "article_id", "level"))
+    expertise = of_known(ExpertArticle.objects.order_by().values_list("expert_id", "article_id", "level"))
     if expertise:
         at = positions(e for e, _a, _l in expertise)
         article_levels[at, [a - 1 for _e, a, _l in expertise]] = [level for _e, _a, level in expertise]
@@ -110,19 +113,23 @@ def roster_matrix_build() -> engine.RosterMatrix:
 
     language_at = _index(languages)
     language_levels = np.zeros((n, len(languages)), dtype=np.uint8)
-    spoken = of_known(ExpertLanguage.objects.values_list("expert_id", "language_id", "level"))
+    spoken = of_known(ExpertLanguage.objects.order_by().values_list("expert_id", "language_id", "level"))
     if spoken:
         at = positions(e for e, _c, _l in spoken)
         language_levels[at, [language_at[c] for _e, c, _l in spoken]] = [level for _e, _c, level in spoken]
 
     assistance_mask = np.zeros(n, dtype=np.uint32)
     assistance_at = _index(assistance)
-    delivered = of_known(Expert.assistance_types.through.objects.values_list("expert_id", "assistancetype_id"))
+    delivered = of_known(
+        Expert.assistance_types.through.objects.order_by().values_list("expert_id", "assistancetype_id")
+    )
     if delivered:
         bits = np.fromiter((1 << assistance_at[code] for _e, code in delivered), dtype=np.uint32)
         np.bitwise_or.at(assistance_mask, positions(e for e, _c in delivered), bits)
 
-    conflicts = of_known(Expert.declared_conflict_states.through.objects.values_list("expert_id", "country_id"))
+    conflicts = of_known(
+        Expert.declared_conflict_states.through.objects.order_by().values_list("expert_id", "country_id")
+    )
     return engine.RosterMatrix(
         expert_ids=ids,
         article_levels=article_levels,

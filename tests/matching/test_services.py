@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,6 +83,24 @@ def test_building_the_arrays_takes_the_same_few_queries_for_any_roster_size(need
     services.ROSTER_CACHE.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         services.rank_need(need=need)
+
+
+def test_the_arrays_read_the_experts_parts_without_sorting_them():
+    # At 100,000 experts the models' default orderings sorted 478,000 articles and, on disk, 174,000 languages:
+    # half the time of a rebuild, for arrays that do not depend on the order.
+    expert(articles={46: 1, 5: 2}, languages={"en": 5, "fr": 7}, assistance_types=["legal_advice"], conflicts=["KEN"])
+    with CaptureQueriesContext(connection) as queries:
+        roster = services.roster_matrix_build()
+    parts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if any(table in query["sql"] for table in ("expertarticle", "expertlanguage", "assistance_types", "conflict"))
+    ]
+    assert len(parts) == 4 and not any("ORDER BY" in sql for sql in parts), parts
+    row = 0
+    assert roster.article_levels[row, 4] == 2 and roster.article_levels[row, 45] == 1
+    assert sorted(roster.language_levels[row][roster.language_levels[row] > 0].tolist()) == [5, 7]
+    assert roster.assistance_mask[row] != 0 and len(roster.conflict_rows) == 1
 
 
 def test_the_arrays_are_reused_until_the_roster_version_changes(need, django_assert_max_num_queries):
