@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 # Counted at 21 on SQLite: session, user and the second factor's device and group (4), the admin's permissions (2),
 # need with its articles and languages (3), the policies (1), ranking and candidates (2), filter's languages (1),
 # shortlist (removed entries included, for the history's names) with legal systems, links and reminders (4), legal
-# system names (1), history (1), the session's save (3); 22 with a language filter, which reads the language it
-# names. Another policy's ranking beside it adds its snapshot and candidates (2). None grows with the roster or the
-# shortlist.
+# system names (1), history (1), the session's save (3, at most once a minute: 18 without it); 22 with a language
+# filter, which reads the language it names. Another policy's ranking beside it adds its snapshot and candidates
+# (2). None grows with the roster or the shortlist.
 PAGE_QUERIES = 22
 COMPARE_QUERIES = PAGE_QUERIES + 2
 # Counted at 13 for the printed page: session, user, second factor (4), need, the shortlist with its experts, the
