@@ -315,6 +315,9 @@ class AssignmentRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    # When the worker last wrote its progress (or took the run): a running run silent for longer than
+    # ASSIGNMENT_RUN_STALE_MINUTES has lost its worker, and is marked failed (matching.runs).
+    progressed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,10 +24,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -54,6 +55,8 @@ from roster.models import Expert
 
 logger = logging.getLogger(__name__)
 
+# The error of a run given up for want of progress (the others name the exception's class).
+STALE_ERROR = "NoProgress"
 DAYS_PER_PLACE = 20
 MAX_PLACES_PER_EXPERT = 4
 SCOPE_STATUSES = {
@@ -158,22 +161,32 @@ class RunInputs:
 
 def _progress_writer(run_id: int) -> Progress:
     def write(stage: str, percent: int) -> None:
-        # Outside the run's final transaction: the page polling the run must see it at once.
-        AssignmentRun.objects.filter(pk=run_id).update(stage=stage, progress=max(0, min(percent, 100)))
+        # Outside the run's final transaction: the page polling the run must see it at once. A run given up for
+        # want of progress stays failed.
+        AssignmentRun.objects.filter(pk=run_id, status=AssignmentRun.Status.RUNNING).update(
+            stage=stage, progress=max(0, min(percent, 100)), progressed_at=timezone.now()
+        )
 
     return write
 
 
 def _claim(run_id: int) -> bool:
     """Mark a queued run as running; False when another worker took it, or it is no longer queued."""
+    now = timezone.now()
     return bool(
         AssignmentRun.objects.filter(pk=run_id, status=AssignmentRun.Status.QUEUED).update(
             status=AssignmentRun.Status.RUNNING,
             stage=AssignmentRun.Stage.ROSTER,
             progress=1,
-            started_at=timezone.now(),
+            started_at=now,
+            progressed_at=now,
         )
     )
+
+
+class RunGivenUp(Exception):
+    """The run was marked failed for want of progress while its worker was still at it (a worker stopped and
+    resumed, or a step slower than ASSIGNMENT_RUN_STALE_MINUTES): its result is not stored, the failure stands."""
 
 
 def assignment_run_perform(*, run_id: int, scores_csv: IO[str] | None = None) -> AssignmentRun:
@@ -193,6 +206,9 @@ def assignment_run_perform(*, run_id: int, scores_csv: IO[str] | None = None) ->
         result = assignment.assign(inputs.problem)
         progress(AssignmentRun.Stage.STORING, 90)
         return _run_store(run=run, inputs=inputs, result=result, seconds=time.perf_counter() - started)
+    except RunGivenUp:
+        logger.warning("Assignment run %s was given up for want of progress; its result is not stored", run_id)
+        return AssignmentRun.objects.get(pk=run_id)
     except Exception as error:
         logger.exception("Assignment run %s failed", run_id)
         _run_failed(run=run, error=error)
@@ -222,15 +238,47 @@ def _policy_as_run_used(run: AssignmentRun) -> MatchingPolicy:
 
 
 def _run_failed(*, run: AssignmentRun, error: BaseException) -> None:
-    AssignmentRun.objects.filter(pk=run.pk).update(
+    # Only a run still running: one already given up for want of progress keeps that reason.
+    if AssignmentRun.objects.filter(pk=run.pk, status=AssignmentRun.Status.RUNNING).update(
         status=AssignmentRun.Status.FAILED, error=type(error).__name__[:200], finished_at=timezone.now()
-    )
-    audit_record(
-        actor=None,
-        action=AuditAction.ASSIGNMENT_RUN_FAIL,
-        target=run,
-        details={"error": type(error).__name__, "started_by": run.created_by_id},
-    )
+    ):
+        audit_record(
+            actor=None,
+            action=AuditAction.ASSIGNMENT_RUN_FAIL,
+            target=run,
+            details={"error": type(error).__name__, "started_by": run.created_by_id},
+        )
+
+
+def assignment_runs_fail_stale(*, now: datetime | None = None) -> list[int]:
+    """Mark failed every running run whose worker has written no progress for ASSIGNMENT_RUN_STALE_MINUTES: the
+    worker died or was stopped, and the run would otherwise show "running" for ever. Its page then says so and
+    offers to start it again. One audit row per run; the ids of the runs given up. One query when none is stale."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.ASSIGNMENT_RUN_STALE_MINUTES)
+    silent = Q(progressed_at__lt=since) | Q(progressed_at__isnull=True, started_at__lt=since)
+    running = AssignmentRun.objects.filter(silent, status=AssignmentRun.Status.RUNNING)
+    if not running.exists():
+        return []
+    given_up = []
+    with transaction.atomic():
+        for run in running.select_for_update().order_by("pk"):
+            run.status, run.error, run.finished_at = AssignmentRun.Status.FAILED, STALE_ERROR, now
+            run.save(update_fields=["status", "error", "finished_at"])
+            audit_record(
+                actor=None,
+                action=AuditAction.ASSIGNMENT_RUN_FAIL,
+                target=run,
+                details={
+                    "error": STALE_ERROR,
+                    "last_progress": (run.progressed_at or run.started_at).isoformat(),
+                    "stage": run.stage,
+                    "stale_minutes": settings.ASSIGNMENT_RUN_STALE_MINUTES,
+                    "started_by": run.created_by_id,
+                },
+            )
+            given_up.append(run.pk)
+    return given_up
 
 
 def _places_of(need: Need, policy: MatchingPolicy) -> int:
@@ -419,6 +467,8 @@ def _figures(result: assignment.AssignmentResult, *, seconds: float, inputs: Run
 def _run_store(
     *, run: AssignmentRun, inputs: RunInputs, result: assignment.AssignmentResult, seconds: float
 ) -> AssignmentRun:
+    if not AssignmentRun.objects.select_for_update().filter(pk=run.pk, status=AssignmentRun.Status.RUNNING).exists():
+        raise RunGivenUp
     run_needs = AssignmentRunNeed.objects.bulk_create(
         [
             AssignmentRunNeed(

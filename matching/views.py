@@ -1,5 +1,6 @@
 """The secretariat's pages for assignment runs (workspace_urls.py mounts them behind the restricted admin's gate)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +12,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.forms import AssignmentRunAcceptForm, AssignmentRunStartForm
-from matching.runs import UNFILLED_REASONS, UNMET_RULES, assignment_run_accept, assignment_run_start
+from matching.models import AssignmentRun
+from matching.runs import (
+    STALE_ERROR,
+    UNFILLED_REASONS,
+    UNMET_RULES,
+    assignment_run_accept,
+    assignment_run_start,
+    assignment_runs_fail_stale,
+)
 from matching.selectors import assignment_run_get, assignment_run_list, assignment_run_needs
 
 RUNS_PER_PAGE = 25
@@ -29,6 +38,8 @@ def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 @require_GET
 def run_list(request: HttpRequest) -> HttpResponse:
     runs = assignment_run_list(user=request.user)
+    # A run whose worker died is shown failed, not running for ever, wherever runs are looked at.
+    assignment_runs_fail_stale()
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return _run_list_page(request, page=page, form=AssignmentRunStartForm())
 
@@ -65,9 +76,17 @@ def _status(run) -> dict:
     }
 
 
+def _run_seen(request: HttpRequest, pk: int) -> AssignmentRun:
+    """The run as its pages show it: one whose worker died is failed, not running for ever."""
+    run = assignment_run_get(user=request.user, pk=pk)
+    if run.status == AssignmentRun.Status.RUNNING and run.pk in assignment_runs_fail_stale():
+        run.refresh_from_db()
+    return run
+
+
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = assignment_run_get(user=request.user, pk=pk)
+    run = _run_seen(request, pk)
     page = Paginator(assignment_run_needs(run=run), NEEDS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -89,6 +108,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accept_all": run.status == run.Status.FINISHED
             and run.run_needs.filter(accepted_at__isnull=True, proposals__isnull=False).exists(),
             "figures": run.figures,
+            "stale": run.status == run.Status.FAILED and run.error == STALE_ERROR,
+            "stale_minutes": settings.ASSIGNMENT_RUN_STALE_MINUTES,
+            # A failed run is started again with its policy (unless deleted since) and its needs.
+            "start_again": run.status == run.Status.FAILED and run.policy_id is not None,
             "group_counts": [
                 (group or _("no group"), count) for group, count in run.figures.get("group_counts", {}).items() if count
             ],
@@ -102,7 +125,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(_status(assignment_run_get(user=request.user, pk=pk)))
+    return JsonResponse(_status(_run_seen(request, pk)))
 
 
 @require_POST

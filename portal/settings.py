@@ -294,6 +294,11 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# A running assignment run whose worker has written no progress for this long is marked failed (the worker died or
+# was stopped), so that its page stops waiting and offers to start it again. The longest step without progress is
+# the solver's: seconds to a minute at the benchmark's sizes.
+ASSIGNMENT_RUN_STALE_MINUTES = env_int("ASSIGNMENT_RUN_STALE_MINUTES", 30)
+
 # Roster rules that operations may tune without a code change.
 ROSTER_STALE_AFTER_DAYS = env_int("ROSTER_STALE_AFTER_DAYS", 365)
 ROSTER_REMINDER_INTERVAL_DAYS = env_int("ROSTER_REMINDER_INTERVAL_DAYS", 30)

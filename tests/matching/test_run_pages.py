@@ -1,8 +1,11 @@
 """The secretariat's workspace pages for assignment runs: who may open them, starting a run, following it, and
 accepting its proposals need by need or all at once."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import services
 from matching.models import AssignmentRun, ShortlistEntry
@@ -169,3 +172,38 @@ def test_with_the_immediate_backend_the_run_is_done_when_its_page_opens(
     assert run.status == "finished" and run.figures["assignments"] == 4
     page = client.get(response["Location"]).content.decode()
     assert "Proposals, need by need" in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_run_whose_worker_died_shows_failed_with_the_reason_and_starts_again_from_its_page(
+    cast, finished_run, settings, django_capture_on_commit_callbacks
+):
+    settings.ASSIGNMENT_RUN_STALE_MINUTES = 15
+    run = assignment_run_start(by=cast.secretariat, scope=AssignmentRun.Scope.ACTIVE, background=False)
+    silent_since = timezone.now() - timedelta(minutes=16)
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        status="running", stage="solving", progress=60, started_at=silent_since, progressed_at=silent_since
+    )
+    client = cast.client_for("secretariat")
+    # The polling page is told the run has ended, and reloads.
+    status = client.get(reverse("admin:matching_run_status", args=[run.pk])).json()
+    assert (status["status"], status["done"]) == ("failed", True)
+    page = client.get(reverse("admin:matching_run_detail", args=[run.pk])).content.decode()
+    assert "its background worker has given no news since" in page and "more than 15 minutes ago" in page
+    assert 'http-equiv="refresh"' not in page
+    assert "Start again: policy “Default”, Open needs and needs being shortlisted" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("admin:matching_run_start"), {"policy": run.policy_id, "scope": run.scope})
+    newest = AssignmentRun.objects.first()
+    assert again["Location"] == reverse("admin:matching_run_detail", args=[newest.pk])
+    assert (newest.status, newest.policy_id, newest.scope) == ("queued", run.policy_id, "active")
+    listed = client.get(reverse("admin:matching_run_list")).content.decode()
+    assert listed.count("Failed") == 1
+
+
+def test_a_run_still_making_progress_is_left_running(cast, finished_run, settings):
+    settings.ASSIGNMENT_RUN_STALE_MINUTES = 15
+    run = assignment_run_start(by=cast.secretariat, background=False)
+    recent = timezone.now() - timedelta(minutes=14)
+    AssignmentRun.objects.filter(pk=run.pk).update(status="running", started_at=recent, progressed_at=recent)
+    status = cast.client_for("secretariat").get(reverse("admin:matching_run_status", args=[run.pk])).json()
+    assert (status["status"], status["done"]) == ("running", False)

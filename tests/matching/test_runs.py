@@ -4,17 +4,25 @@ and the `assign` command."""
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEvent
 from matching import services
 from matching.models import AssignmentProposal, AssignmentRun, ShortlistEntry
-from matching.runs import assignment_run_accept, assignment_run_perform, assignment_run_start
+from matching.runs import (
+    STALE_ERROR,
+    assignment_run_accept,
+    assignment_run_perform,
+    assignment_run_start,
+    assignment_runs_fail_stale,
+)
 from matching.tasks import assignment_run_execute
 from roster.models import Expert
 from tests.factories import NeedFactory, ShortlistEntryFactory
@@ -317,3 +325,71 @@ def test_a_run_with_no_need_in_scope_finishes_empty(policy, run_manage, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["assignments"] == {} and printed["unfilled"] == {}
     assert printed["figures"]["staffed_share"] == 1.0 and printed["figures"]["load_violations"] == 0
+
+
+# --- a run whose worker died ---------------------------------------------------------------------------
+
+
+def _running(run: AssignmentRun, *, silent_for: timedelta) -> AssignmentRun:
+    """The run as a worker leaves it when it dies in the middle: running, its last progress `silent_for` ago."""
+    last = timezone.now() - silent_for
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        status="running", stage="scoring", progress=30, started_at=last, progressed_at=last
+    )
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_without_progress_for_the_configured_time_is_marked_failed_once_and_audited(
+    cast, policy, contested, settings
+):
+    settings.ASSIGNMENT_RUN_STALE_MINUTES = 10
+    dead = _running(assignment_run_start(by=cast.secretariat, background=False), silent_for=timedelta(minutes=11))
+    alive = _running(assignment_run_start(by=cast.secretariat, background=False), silent_for=timedelta(minutes=9))
+    queued = assignment_run_start(by=cast.secretariat, background=False)
+    assert assignment_runs_fail_stale() == [dead.pk]
+    assert assignment_runs_fail_stale() == []
+    dead.refresh_from_db()
+    assert (dead.status, dead.error, dead.finished_at is not None) == ("failed", STALE_ERROR, True)
+    assert AssignmentRun.objects.get(pk=alive.pk).status == "running"
+    assert AssignmentRun.objects.get(pk=queued.pk).status == "queued"  # waiting for a worker is not a failure
+    event = AuditEvent.objects.get(action="assignment_run.fail")
+    assert event.target_id == str(dead.pk) and event.actor is None
+    assert event.details["error"] == STALE_ERROR and event.details["stale_minutes"] == 10
+    assert event.details["stage"] == "scoring" and event.details["started_by"] == cast.secretariat.pk
+
+
+def test_each_step_of_a_run_records_its_progress_time(policy, contested, monkeypatch):
+    from matching import runs
+
+    seen = []
+    real = runs.assignment.assign
+
+    def solving(problem):
+        seen.append(AssignmentRun.objects.values_list("stage", "progressed_at").get())
+        return real(problem)
+
+    monkeypatch.setattr(runs.assignment, "assign", solving)
+    before = timezone.now()
+    run = _run()
+    assert seen[0][0] == "solving" and seen[0][1] >= before
+    assert run.status == "finished"
+
+
+def test_a_worker_that_comes_back_after_its_run_was_given_up_stores_nothing(cast, policy, contested, monkeypatch):
+    from matching import runs
+
+    real = runs.assignment.assign
+
+    def stopped_then_resumed(problem):
+        # The worker was stopped here long enough for the run to be given up, then went on.
+        AssignmentRun.objects.update(progressed_at=timezone.now() - timedelta(hours=2))
+        assert assignment_runs_fail_stale()
+        return real(problem)
+
+    monkeypatch.setattr(runs.assignment, "assign", stopped_then_resumed)
+    run = _run(by=cast.secretariat)
+    assert (run.status, run.error) == ("failed", STALE_ERROR)
+    assert not AssignmentProposal.objects.exists() and not run.run_needs.exists()
+    assert AuditEvent.objects.filter(action="assignment_run.fail").count() == 1
+    assert not AuditEvent.objects.filter(action="assignment_run.finish").exists()
