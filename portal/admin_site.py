@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from portal.access import SECRETARIAT_GROUP, second_factor_done, second_factor_pending
+from portal.admin_list import written_result_list
 from portal.attention import attention_for
 from portal.form_renderer import python_written
 
@@ -132,9 +133,17 @@ def lookup_beyond_the_database_refused(view: Callable[..., HttpResponse]) -> Cal
     return refusing
 
 
-class WrittenCheckboxesMixin:
-    """A long list's row checkboxes (for the actions) written in Python, the HTML Django's template writes: the
-    experts' list rendered one template per row."""
+class WrittenListMixin:
+    """A long list's rows written with each column looked up once per page (portal/admin_list.py) and its row
+    checkboxes (for the actions) without a template per row: the same HTML as Django's. The model's
+    change_list.html extends admin/written_change_list.html, which shows these rows."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:  # not the redirect after an action
+            context["written_results"] = written_result_list(context["cl"])
+        return response
 
     def action_checkbox(self, obj: object) -> SafeString:
         attrs = {

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
-from portal.admin_site import ReadOnlyAdminMixin, WrittenCheckboxesMixin
+from portal.admin_site import ReadOnlyAdminMixin, WrittenListMixin
 from portal.csv_export import csv_lines
 from portal.pagination import DeferredJoinPaginator
 from reference.models import Country
@@ -109,7 +109,7 @@ class NominatingStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Expert)
-class ExpertAdmin(WrittenCheckboxesMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ExpertAdmin(WrittenListMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "family_name_shown",
         "given_name_shown",
