@@ -132,7 +132,7 @@ def test_the_need_page_makes_the_same_queries_for_1_or_10_deployments(cast, djan
     _deployment(need)
     client.get(_url(_deployment(need)))  # a warm session, as mid-visit
     extra = SECOND_FACTOR_QUERIES if who == "secretariat" else 0
-    with django_assert_max_num_queries(11 + extra) as small:
+    with django_assert_max_num_queries(8 + extra) as small:
         client.get(reverse("feedback:need_deployment_ratings", args=[need.pk]))
     for _n in range(8):
         _deployment(need)
@@ -251,7 +251,7 @@ def test_the_workspace_makes_the_same_queries_for_2_or_20_deployments(cast, djan
     for _n in range(2):
         Rating.objects.create(shortlist_entry=_deployment(), rater="expert", score=3)
     client.get(reverse("admin:feedback_deployments"))
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(9) as small:
         client.get(reverse("admin:feedback_deployments"))
     for _n in range(18):
         Rating.objects.create(shortlist_entry=_deployment(), rater="expert", score=3)

@@ -34,7 +34,7 @@ def test_the_list_makes_the_same_few_queries_for_3_or_30_experts(cast, django_as
     client = cast.client_for(who)
     client.get(reverse("roster:expert_list"))  # the session is warm, as for any person mid-visit
     _roster(3)
-    with django_assert_max_num_queries(14 + (SECOND_FACTOR_QUERIES if who == "secretariat" else 0)) as small:
+    with django_assert_max_num_queries(11 + (SECOND_FACTOR_QUERIES if who == "secretariat" else 0)) as small:
         response = client.get(reverse("roster:expert_list"), {"language": "en", "min_level": "5", "articles": ["46"]})
     assert len(response.context["page"].object_list) == 3
     _roster(27)

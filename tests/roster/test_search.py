@@ -373,7 +373,7 @@ def test_the_search_makes_the_same_few_queries_for_3_or_30_experts(cast, django_
     roster(3)
     params = {"text": "asset recovery", "language": "en"}
     # The list's own bound, and on PostgreSQL the short count that decides whether to rank the matches.
-    with django_assert_max_num_queries(15 + SECOND_FACTOR_QUERIES) as small:
+    with django_assert_max_num_queries(12 + SECOND_FACTOR_QUERIES) as small:
         assert len(client.get(reverse("roster:expert_list"), params).context["page"].object_list) == 3
     roster(27)
     with django_assert_max_num_queries(len(small.captured_queries)):
