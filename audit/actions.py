@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     ASSIGNMENT_RUN_FINISH = "assignment_run.finish"
     ASSIGNMENT_RUN_FAIL = "assignment_run.fail"
     ASSIGNMENT_RUN_ACCEPT = "assignment_run.accept"
+    ASSIGNMENT_PIN_SET = "assignment_pin.set"
+    ASSIGNMENT_PIN_REMOVE = "assignment_pin.remove"
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_PASSWORD_CHANGE = "user.password_change"  # noqa: S105 - an action name, not a secret

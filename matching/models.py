@@ -275,6 +275,62 @@ class ShortlistEntry(models.Model):
 erasure.register(ShortlistEntry, subject="expert", blank={"note": "", "answer_comment": "", "removed_reason": ""})
 
 
+class AssignmentPin(models.Model):
+    """The secretariat's word on one expert for one need, which every assignment run obeys: always propose the
+    expert for the need (force), or never (forbid).
+
+    A run reports a forced pin it cannot honour (the expert does not pass the need's hard filters, has no capacity
+    left, the need is full or the expert's group at its cap) instead of breaking a rule for it. Removing a pin keeps
+    the row (who removed it and when), as a shortlist entry's removal does, so that the need's history stays
+    readable; at most one pin per need and expert is current at a time.
+    """
+
+    class Kind(models.TextChoices):
+        FORCE = "force", _("Always propose")
+        FORBID = "forbid", _("Never propose")
+
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="assignment_pins")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignment_pins")
+    kind = models.CharField(_("pin"), max_length=6, choices=Kind.choices)
+    # Required to forbid (a decision against a person must be justifiable, as a removal from a shortlist is);
+    # optional to force, where the ranking's explanation is on the same page.
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["need", "-created_at", "-id"]
+        verbose_name = _("assignment pin")
+        verbose_name_plural = _("assignment pins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "expert"],
+                condition=models.Q(removed_at__isnull=True),
+                name="assignment_pin_current_once",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=["force", "forbid"]), name="assignment_pin_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind="force") | ~models.Q(reason=""), name="assignment_pin_forbid_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} / {self.expert_id} ({self.kind})"
+
+
+# A pin about an erased person is worth nothing (no run proposes an erased expert), and its reason is prose about
+# them: the rows go. The audit rows of its changes stay; they keep no free text.
+erasure.register(AssignmentPin, subject="expert", delete=True)
+
+
 class AssignmentRun(models.Model):
     """One global assignment of experts across needs: its policy and inputs as they were, its progress while a
     background worker solves it, its figures, and the proposals the secretariat then accepts into shortlists."""
@@ -383,6 +439,8 @@ class AssignmentProposal(models.Model):
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField()
     regional_group = models.CharField(max_length=6, blank=True)
+    # Proposed because the secretariat pinned the expert to the need (forced), not chosen by the solver.
+    pinned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["run_need", "rank"]
@@ -400,6 +458,33 @@ class AssignmentProposal(models.Model):
         return f"{self.rank}. {self.expert_id} ({self.score:.4f})"
 
 
+class AssignmentRunPin(models.Model):
+    """A pin as a run read it, and what became of it: part of the run's inputs, so that the run can be reproduced,
+    and the reason a forced pin was not honoured."""
+
+    run = models.ForeignKey(AssignmentRun, on_delete=models.CASCADE, related_name="run_pins")
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=6, choices=AssignmentPin.Kind.choices)
+    # "" when the run obeyed the pin; otherwise the reason code of a forced pin it could not honour
+    # (matching.runs.PIN_OUTCOMES).
+    outcome = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        ordering = ["run", "need", "expert"]
+        constraints = [models.UniqueConstraint(fields=["run", "need", "expert"], name="assignment_run_pin_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} / {self.need_id} / {self.expert_id} ({self.kind})"
+
+    @property
+    def honoured(self) -> bool:
+        return not self.outcome
+
+
+erasure.exempt(
+    AssignmentRunPin, reason="a need, an expert and a reason code; the expert row itself is what erasure anonymises"
+)
 erasure.exempt(
     AssignmentRun, reason="policy parameters, counts and figures, and an exception's class name; nobody's data"
 )
