@@ -11,7 +11,7 @@ from itertools import batched
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -59,7 +59,14 @@ def _need_links(name: str, need_pks: Sequence[int]) -> dict[int, list[str]]:
     source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
     ordering = [_linked_order(target, key) for key in relation.related_model._meta.ordering]
     links: dict[int, list[str]] = {}
-    rows = relation.remote_field.through.objects.filter(**{f"{source}__in": need_pks}).order_by(*ordering)
+    through = relation.remote_field.through
+    quote = connection.ops.quote_name
+    column = f"{quote(through._meta.db_table)}.{quote(through._meta.get_field(source).column)}"
+    # The chunk's pks go to the database as they are: Django's IN lookup prepares each of them in Python, some
+    # 30 ms of the 5,000-need export's time for its two relations (issue 13).
+    in_chunk = f"{column} IN ({', '.join(['%s'] * len(need_pks))})"
+    rows = through.objects.extra(where=[in_chunk], params=list(need_pks))  # noqa: S610 - pks as parameters, names quoted
+    rows = rows.order_by(*ordering)
     for need_pk, linked_pk in rows.values_list(f"{source}_id", f"{target}_id"):
         links.setdefault(need_pk, []).append(str(linked_pk))
     return links
