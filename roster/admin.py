@@ -257,6 +257,21 @@ class ExpertAdmin(WrittenListMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             ),
         )
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Expert | None:
+        # The record page reads its expert for the form and again to audit the opening: once per request, with
+        # both States and the creator it shows read-only joined (each was a query of its own).
+        key = (object_id, from_field)
+        held = getattr(request, "_expert_record", None)
+        if held is None or held[0] != key:
+            field = Expert._meta.pk if from_field is None else Expert._meta.get_field(from_field)
+            queryset = self.get_queryset(request).select_related("nominating_state", "nationality", "created_by")
+            try:
+                expert = queryset.get(**{field.name: field.to_python(object_id)})
+            except (Expert.DoesNotExist, ValidationError, ValueError):
+                expert = None
+            held = request._expert_record = (key, expert)
+        return held[1]
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
