@@ -113,7 +113,7 @@ def _audit(*, by: User | None, pin: AssignmentPin, action: AuditAction, extra: d
             "need": pin.need_id,
             "expert": pin.expert_id,
             "kind": pin.kind,
-            "pin_reason_given": bool(pin.reason),
+            **({"pin_reason_given": bool(pin.reason)} if action == AuditAction.ASSIGNMENT_PIN_SET else {}),
             **(extra or {}),
         },
     )

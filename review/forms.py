@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import AssignmentPin
 from needs.models import Need
 
 
@@ -37,6 +38,19 @@ class StatusForm(EntryForm):
 
 class AddForm(forms.Form):
     expert = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class PinForm(forms.Form):
+    expert = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Pin"), choices=AssignmentPin.Kind.choices)
+    reason = forms.CharField(
+        label=_("Reason (required to never propose)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The version of the pin the page showed; 0 when it showed none.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.actions import AuditAction
 from audit.models import AuditEvent
-from matching.models import ShortlistEntry
+from matching.models import AssignmentPin, ShortlistEntry
 
 ACTION_LABELS = {
     AuditAction.NEED_RANK: gettext_lazy("Ranked"),
@@ -19,6 +19,8 @@ ACTION_LABELS = {
     AuditAction.SHORTLIST_AVAILABILITY_REQUEST: gettext_lazy("Availability asked by mail"),
     AuditAction.SHORTLIST_AVAILABILITY_REMINDER: gettext_lazy("Reminder sent"),
     AuditAction.SHORTLIST_EXPORT: gettext_lazy("Shortlist exported"),
+    AuditAction.ASSIGNMENT_PIN_SET: gettext_lazy("Pinned for assignment runs"),
+    AuditAction.ASSIGNMENT_PIN_REMOVE: gettext_lazy("Pin removed"),
 }
 
 
@@ -34,10 +36,22 @@ def _status_label(code: str | None) -> str:
     return str(ShortlistEntry.Status(code).label) if code in ShortlistEntry.Status.values else str(code or "")
 
 
+def _kind_label(code: str | None) -> str:
+    return str(AssignmentPin.Kind(code).label) if code in AssignmentPin.Kind.values else str(code or "")
+
+
 def _what(details: dict[str, Any], experts: dict[int, str]) -> str:
     parts = []
     if details.get("expert") in experts:
         parts.append(experts[details["expert"]])
+    if isinstance(details.get("kind"), str):
+        parts.append(_kind_label(details["kind"]))
+    if details.get("replaced"):
+        parts.append(_("instead of “%(kind)s”") % {"kind": _kind_label(details["replaced"])})
+    if details.get("reason_changed"):
+        parts.append(_("reason changed"))
+    elif details.get("pin_reason_given"):
+        parts.append(_("reason recorded on the pin"))
     if isinstance(details.get("status"), list) and len(details["status"]) == 2:
         before, after = details["status"]
         parts.append(f"{_status_label(before)} → {_status_label(after)}")

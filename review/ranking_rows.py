@@ -11,7 +11,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from matching import engine
-from matching.models import RankedCandidate
+from matching.models import AssignmentPin, RankedCandidate
 
 DECIMALS = 3
 NONE = "—"
@@ -32,6 +32,7 @@ class RankingRow:
     missing_articles: str
     on_shortlist: bool
     rank_elsewhere: int | None = None
+    pin: AssignmentPin | None = None
 
 
 def ranking_rows(
@@ -40,8 +41,10 @@ def ranking_rows(
     need_id: int,
     shortlisted: Collection[int] = (),
     ranks_elsewhere: Mapping[int, int] | None = None,
+    pins: Mapping[int, AssignmentPin] | None = None,
 ) -> list[RankingRow]:
-    """`ranks_elsewhere` gives each expert's rank in the other ranking of a side-by-side comparison."""
+    """`ranks_elsewhere` gives each expert's rank in the other ranking of a side-by-side comparison; `pins` each
+    pinned expert's current pin for the need."""
     formatted: dict[object, str] = {}
 
     def number(value: object) -> str:
@@ -67,6 +70,7 @@ def ranking_rows(
                 missing_articles=", ".join(str(article) for article in candidate.missing_articles) or NONE,
                 on_shortlist=candidate.expert_id in shortlisted,
                 rank_elsewhere=(ranks_elsewhere or {}).get(candidate.expert_id),
+                pin=(pins or {}).get(candidate.expert_id),
             )
         )
     return rows

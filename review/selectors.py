@@ -22,7 +22,7 @@ from accounts.models import OneTimeToken, User
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from matching import engine
-from matching.models import MatchingPolicy, RankedCandidate, RankingSnapshot, ShortlistEntry
+from matching.models import AssignmentPin, MatchingPolicy, RankedCandidate, RankingSnapshot, ShortlistEntry
 from matching.services import matching_policy_active
 from matching.shortlists import TRANSITIONS
 from needs.models import Need
@@ -36,6 +36,7 @@ REVIEW_TOP = 50
 HISTORY_ROWS = 200
 ENTRY_TARGET = ShortlistEntry._meta.label_lower
 NEED_TARGET = Need._meta.label_lower
+PIN_TARGET = AssignmentPin._meta.label_lower
 
 Status = ShortlistEntry.Status
 
@@ -252,13 +253,44 @@ def _legal_system_mix(rows: list[EntryRow]) -> list[MixRow]:
     return [MixRow(code, names.get(code, code), counts.get(code, 0)) for code in sorted(names)]
 
 
-def shortlist_history(*, user: User, need: Need, shortlist: Shortlist) -> tuple[list[AuditEvent], dict[int, str]]:
-    """Every audit row about the need's shortlist (removed entries included) and its rankings and exports, newest
-    first; with the names of the experts those rows are about, from the shortlist already read (one query)."""
+@dataclass
+class Pins:
+    """The need's pins for assignment runs: the current ones (newest first) and each expert's, and every pin it has
+    had (removed ones included), for the history's names."""
+
+    current: list[AssignmentPin]
+    by_expert: dict[int, AssignmentPin]
+    names: dict[int, tuple[int, str]]
+
+
+def assignment_pins_review(*, user: User, need: Need) -> Pins:
+    """The need's pins with their experts and authors (one query)."""
     _ensure_secretariat(user)
+    every_pin = list(
+        AssignmentPin.objects.filter(need=need)
+        .select_related("expert", "expert__nationality", "created_by")
+        .order_by("-created_at", "-id")
+    )
+    current = [pin for pin in every_pin if pin.removed_at is None]
+    return Pins(
+        current=current,
+        by_expert={pin.expert_id: pin for pin in current},
+        names={pin.pk: (pin.expert_id, pin.expert.display_name) for pin in every_pin},
+    )
+
+
+def shortlist_history(
+    *, user: User, need: Need, shortlist: Shortlist, pins: Pins | None = None
+) -> tuple[list[AuditEvent], dict[int, str]]:
+    """Every audit row about the need's shortlist (removed entries included), its pins, rankings and exports,
+    newest first; with the names of the experts those rows are about, from the shortlist and pins already read (one
+    query)."""
+    _ensure_secretariat(user)
+    pin_names = pins.names if pins is not None else {}
     events = list(
         AuditEvent.objects.filter(
             Q(target_type=ENTRY_TARGET, target_id__in=[str(pk) for pk in shortlist.names])
+            | Q(target_type=PIN_TARGET, target_id__in=[str(pk) for pk in pin_names])
             | Q(
                 target_type=NEED_TARGET,
                 target_id=str(need.pk),
@@ -268,7 +300,7 @@ def shortlist_history(*, user: User, need: Need, shortlist: Shortlist) -> tuple[
         .select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_ROWS]
     )
-    return events, dict(shortlist.names.values())
+    return events, dict(pin_names.values()) | dict(shortlist.names.values())
 
 
 def availability_silences(*, older_than: timedelta, now: datetime | None = None) -> QuerySet[ShortlistEntry]:

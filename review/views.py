@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.tokens import TokenProblem, TokenRefused
-from matching.models import MatchingPolicy, RankedCandidate, ShortlistEntry
+from matching.models import AssignmentPin, MatchingPolicy, RankedCandidate, ShortlistEntry
+from matching.pins import assignment_pin_remove, assignment_pin_set
 from matching.shortlists import shortlist_add, shortlist_move, shortlist_remove, shortlist_status_set
 from needs.models import Need
 from portal.access import public
@@ -24,7 +25,7 @@ from portal.charts import Series, bar_chart, grouped_bar_chart
 from portal.csv_export import csv_lines
 from portal.locking import VersionConflict
 from review import selectors, services
-from review.forms import AddForm, AnswerForm, EntryForm, MoveForm, RecordOpenForm, RemoveForm, StatusForm
+from review.forms import AddForm, AnswerForm, EntryForm, MoveForm, PinForm, RecordOpenForm, RemoveForm, StatusForm
 from review.history import history_rows
 from review.ranking_rows import ranking_rows
 from roster.models import Expert
@@ -77,14 +78,16 @@ def _page(request: HttpRequest, need: Need, *, failed: dict[str, Any] | None = N
     candidate_filter, candidates = selectors.ranking_candidates(snapshot=snapshot, filters=request.GET)
     shortlist = selectors.shortlist_review(user=user, need=need, policy=policy)
     unfiltered = candidates if not candidate_filter.form.has_changed() else None
-    events, experts = selectors.shortlist_history(user=user, need=need, shortlist=shortlist)
+    pins = selectors.assignment_pins_review(user=user, need=need)
+    events, experts = selectors.shortlist_history(user=user, need=need, shortlist=shortlist, pins=pins)
     comparison = _comparison(need, unfiltered or candidates, policies, request.GET.get("compare", ""))
     context = {
         **admin.site.each_context(request),
         "title": _("Review: %(need)s") % {"need": need.title},
         "need": need,
         "snapshot": snapshot,
-        "ranking": ranking_rows(candidates, need_id=need.pk, shortlisted=shortlist.expert_ids),
+        "ranking": ranking_rows(candidates, need_id=need.pk, shortlisted=shortlist.expert_ids, pins=pins.by_expert),
+        "pins": pins.current,
         "filter": candidate_filter,
         "shortlist": shortlist,
         "regional_chart": grouped_bar_chart(
@@ -258,6 +261,48 @@ def availability_remind(request: HttpRequest, need_id: int, entry_id: int) -> Ht
         act=lambda data: services.availability_remind(by=request.user, entry_id=entry_id),
         done=_("A reminder has been sent."),
     )
+
+
+@require_POST
+def pin_set(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = selectors.review_need_get(user=request.user, need_id=need_id)
+    form = PinForm(request.POST)
+    posted = request.POST.get("expert", "")
+    failed = {"action": "pin", "expert": int(posted) if posted.isdigit() else None, "data": request.POST}
+    if not form.is_valid():
+        problems = [f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        return _refused(request, need, ValidationError(problems), failed)
+    expert = get_object_or_404(Expert, pk=form.cleaned_data["expert"])
+    data = form.cleaned_data
+    try:
+        pin = assignment_pin_set(
+            by=request.user, need=need, expert=expert, kind=data["kind"], reason=data["reason"], version=data["version"]
+        )
+    except ValidationError as error:
+        return _refused(request, need, error, failed)
+    if pin.kind == AssignmentPin.Kind.FORCE:
+        done = _("Assignment runs will always propose %(expert)s for this need.")
+    else:
+        done = _("Assignment runs will never propose %(expert)s for this need.")
+    messages.success(request, done % {"expert": expert.display_name})
+    return redirect(_review_url(need.pk, _back_query(QueryDict(request.POST.get("back", ""))), "pins"))
+
+
+@require_POST
+def pin_remove(request: HttpRequest, need_id: int, pin_id: int) -> HttpResponse:
+    need = selectors.review_need_get(user=request.user, need_id=need_id)
+    pin = get_object_or_404(AssignmentPin.objects.select_related("expert"), pk=pin_id, need=need)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, need, ValidationError(_("The page was incomplete; nothing was saved.")), {})
+    try:
+        assignment_pin_remove(by=request.user, pin=pin, version=form.cleaned_data["version"])
+    except ValidationError as error:
+        return _refused(request, need, error, {})
+    messages.success(
+        request, _("The pin on %(expert)s has been removed: runs choose freely again.") % {"expert": pin.expert}
+    )
+    return redirect(_review_url(need.pk, _back_query(QueryDict(request.POST.get("back", ""))), "pins"))
 
 
 @require_safe

@@ -23,6 +23,8 @@ urlpatterns = [
         views.availability_remind,
         name="review_availability_remind",
     ),
+    path("needs/<int:need_id>/review/pins/", views.pin_set, name="review_pin_set"),
+    path("needs/<int:need_id>/review/pins/<int:pin_id>/remove/", views.pin_remove, name="review_pin_remove"),
     path("needs/<int:need_id>/shortlist.csv", views.shortlist_csv, name="review_shortlist_csv"),
     path("needs/<int:need_id>/shortlist/print/", views.shortlist_print, name="review_shortlist_print"),
     path("experts/<int:expert_id>/open/", views.record_open, name="review_record_open"),

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, NeedFactory, country
 
@@ -19,3 +20,12 @@ def need():
 @pytest.fixture
 def experts():
     return [ranked_expert(nationality) for nationality in ("FRA", "NGA", "BRA", "IND")]
+
+
+def review_url(need, name="review_need", *args):
+    return reverse(f"admin:{name}", args=[need.pk, *args])
+
+
+@pytest.fixture
+def staff(cast):
+    return cast.client_for("secretariat")

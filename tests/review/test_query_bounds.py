@@ -4,19 +4,21 @@ import pytest
 from django.urls import reverse
 
 from matching.models import MatchingPolicy
+from matching.pins import assignment_pin_set
 from matching.shortlists import shortlist_add, shortlist_status_set
 from review.services import review_rank
 from tests.review.conftest import ranked_expert
 
 pytestmark = pytest.mark.django_db
 
-# Counted at 21 on SQLite: session, user and the second factor's device and group (4), the admin's permissions (2),
+# Counted at 22 on SQLite: session, user and the second factor's device and group (4), the admin's permissions (2),
 # need with its articles and languages (3), the policies (1), ranking and candidates (2), filter's languages (1),
 # shortlist (removed entries included, for the history's names) with legal systems, links and reminders (4), legal
-# system names (1), history (1), the session's save (3, at most once a minute: 18 without it); 22 with a language
-# filter, which reads the language it names. Another policy's ranking beside it adds its snapshot and candidates
-# (2). None grows with the roster or the shortlist.
-PAGE_QUERIES = 22
+# system names (1), the pins for assignment runs with their experts and authors (1), history (1), the session's save
+# (3, at most once a minute: 19 without it); 23 with a language filter, which reads the language it names. Another
+# policy's ranking beside it adds its snapshot and candidates (2). None grows with the roster, the shortlist or the
+# pins.
+PAGE_QUERIES = 23
 COMPARE_QUERIES = PAGE_QUERIES + 2
 # Counted at 13 for the printed page: session, user, second factor (4), need, the shortlist with its experts, the
 # audit row (with its savepoints, 3), the admin's permissions (2), the session's save (3); the CSV has no permissions.
@@ -29,6 +31,9 @@ def _roster(cast, need, *, experts: int, shortlisted: int) -> None:
     for person in people[:shortlisted]:
         entry = shortlist_add(by=cast.secretariat, need=need, expert=person)
         shortlist_status_set(by=cast.secretariat, entry_id=entry.pk, version=entry.version, status="contacted")
+    for at, person in enumerate(people[shortlisted : shortlisted + 8]):
+        kind, reason = ("force", "") if at % 2 else ("forbid", "Conflict of interest")
+        assignment_pin_set(by=cast.secretariat, need=need, expert=person, kind=kind, reason=reason)
 
 
 @pytest.mark.parametrize(("experts", "shortlisted"), [(3, 1), (60, 12)])

@@ -18,20 +18,11 @@ from matching.models import MatchingPolicy, RankingSnapshot, ShortlistEntry
 from matching.shortlists import shortlist_add, shortlist_status_set
 from review import services
 from tests.factories import ExpertLanguageFactory, NeedFactory
-from tests.review.conftest import ranked_expert
+from tests.review.conftest import ranked_expert, review_url
 
 pytestmark = pytest.mark.django_db
 Status = ShortlistEntry.Status
 LINK = re.compile(r"https?://[^/\s]+(/availability/\d+/[\w-]+/)")
-
-
-def review_url(need, name="review_need", *args):
-    return reverse(f"admin:{name}", args=[need.pk, *args])
-
-
-@pytest.fixture
-def staff(cast):
-    return cast.client_for("secretariat")
 
 
 @pytest.fixture
