@@ -166,6 +166,27 @@ class Scored:
 
 def hard_filters(roster: RosterMatrix, need: NeedVector, policy: Policy) -> tuple[BoolArray, dict[str, int]]:
     """Who may be proposed at all, and how many were excluded for each reason (the first that applies)."""
+    failing = _failing(roster, need, policy)
+    remaining = np.ones(len(roster), dtype=bool)
+    reasons: dict[str, int] = {}
+    for reason in EXCLUSION_REASONS:
+        hit = remaining & failing[reason]
+        count = int(hit.sum())
+        if count:
+            reasons[reason] = count
+            remaining &= ~hit
+    return remaining, reasons
+
+
+def exclusion_reason(roster: RosterMatrix, need: NeedVector, policy: Policy, row: int) -> str | None:
+    """The first of EXCLUSION_REASONS that keeps a roster row out of the need's candidates; None when none does
+    (an assignment run says why it could not honour a pin with it)."""
+    failing = _failing(roster, need, policy)
+    return next((reason for reason in EXCLUSION_REASONS if failing[reason][row]), None)
+
+
+def _failing(roster: RosterMatrix, need: NeedVector, policy: Policy) -> dict[str, BoolArray]:
+    """For each hard filter, the rows it fails."""
     n = len(roster)
     if need.languages:
         best_language = roster.language_levels[:, list(need.languages)].max(axis=1)
@@ -173,7 +194,7 @@ def hard_filters(roster: RosterMatrix, need: NeedVector, policy: Policy) -> tupl
         best_language = np.zeros(n, dtype=np.uint8)
     conflicted = np.zeros(n, dtype=bool)
     conflicted[roster.conflict_rows[roster.conflict_countries == need.country]] = True
-    failing = {
+    return {
         "erased": roster.erased,
         "inactive": ~roster.active,
         "no_consent": ~roster.consent,
@@ -184,15 +205,6 @@ def hard_filters(roster: RosterMatrix, need: NeedVector, policy: Policy) -> tupl
         "national": (roster.nationality == need.country) if policy.exclude_nationals else np.zeros(n, dtype=bool),
         "no_expertise": ~_has_expertise(roster, need, policy),
     }
-    remaining = np.ones(n, dtype=bool)
-    reasons: dict[str, int] = {}
-    for reason in EXCLUSION_REASONS:
-        hit = remaining & failing[reason]
-        count = int(hit.sum())
-        if count:
-            reasons[reason] = count
-            remaining &= ~hit
-    return remaining, reasons
 
 
 def _has_expertise(roster: RosterMatrix, need: NeedVector, policy: Policy) -> BoolArray:

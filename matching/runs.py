@@ -13,6 +13,13 @@ Places and capacity, as decided for the portal:
   MAX_PLACES_PER_EXPERT (the roster's usual 2 to 4 missions a year), or the policy's `expert_capacity` when no days
   are stated; each current selection or deployment (not ended) takes one of them.
 
+Pins (matching/pins.py): a run obeys the current pins of its needs. A forbidden expert is never proposed for the
+need; a forced one is proposed before the solver chooses the rest, unless a rule forbids it: the expert fails one
+of the need's hard filters (the same as the ranking's: not active, no consent, a declared conflict, ...), is already
+on the need's shortlist, has no capacity left, or the need's places or the expert's group's cap are taken. Such a
+pin is reported with its reason (PIN_OUTCOMES), never obeyed against a rule. The pins a run read are kept with it
+(AssignmentRunPin), with what became of each, so that the run's inputs can be told in full.
+
 Accepting proposals puts them on the needs' shortlists through shortlist_add (source "assignment"), all in one
 transaction with one audit row for the acceptance beside each addition's own. A need whose record changed since
 the run, or one of whose proposed experts' profile changed, is refused with the others (nothing is written):
@@ -40,7 +47,15 @@ from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
 from matching import assignment, engine
-from matching.models import AssignmentProposal, AssignmentRun, AssignmentRunNeed, MatchingPolicy, ShortlistEntry
+from matching.models import (
+    AssignmentPin,
+    AssignmentProposal,
+    AssignmentRun,
+    AssignmentRunNeed,
+    AssignmentRunPin,
+    MatchingPolicy,
+    ShortlistEntry,
+)
 from matching.services import (
     ROSTER_CACHE,
     engine_policy,
@@ -74,6 +89,26 @@ UNMET_RULES = {
     "own_region_floor": gettext_lazy(
         "No expert of the requesting State's group: other needs took the ones who qualified."
     ),
+}
+# Why a forced pin was not honoured: the engine's exclusion reasons, then the run's and the solver's own codes.
+PIN_OUTCOMES = {
+    "erased": gettext_lazy("The expert's record has been erased."),
+    "inactive": gettext_lazy("The expert is not active on the roster."),
+    "no_consent": gettext_lazy("The expert has not given consent."),
+    "unavailable": gettext_lazy("The expert is not available during the need's period."),
+    "modality": gettext_lazy("The expert does not work the way the need asks (remotely or on site)."),
+    "language": gettext_lazy("The expert does not speak the need's working languages at the level asked."),
+    "conflict": gettext_lazy("The expert has declared a conflict of interest with the requesting State."),
+    "national": gettext_lazy("The expert is a national of the requesting State, whom the policy excludes."),
+    "no_expertise": gettext_lazy("The expert holds none of the need's articles, nor any of their chapters."),
+    "not_allowed": gettext_lazy("The expert does not qualify for the need under the policy."),
+    "not_on_roster": gettext_lazy("The expert is not on the roster."),
+    "already_shortlisted": gettext_lazy("The expert is already on the need's shortlist."),
+    "need_full": gettext_lazy("The need's places are already taken, by its shortlist or by other forced pins."),
+    "expert_at_capacity": gettext_lazy(
+        "The expert has no capacity left: current selections, deployments or other forced pins take it."
+    ),
+    "regional_cap": gettext_lazy("Other forced pins already fill the cap of the expert's regional group."),
 }
 Progress = Callable[[str, int], None]
 
@@ -157,6 +192,20 @@ class RunInputs:
     expert_versions: np.ndarray  # (experts,)
     problem: assignment.AssignmentProblem
     shortlisted: set[tuple[int, int]] = field(default_factory=set)
+    pins: list["RunPin"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunPin:
+    """A current pin of one of the run's needs, as the solver is given it."""
+
+    need_id: int
+    expert_id: int
+    kind: str
+    # (need row, expert column) in the solver's problem; None when the pin is decided without it.
+    at: tuple[int, int] | None
+    # Decided before solving: why a forced pin cannot be honoured ("" when the solver is given it).
+    outcome: str = ""
 
 
 def _progress_writer(run_id: int) -> Progress:
@@ -371,6 +420,14 @@ def run_inputs(*, policy: MatchingPolicy, scope: str, progress: Progress | None 
     for need_id, expert_id in shortlisted:
         if expert_id in column_of:
             scores[need_at[need_id], column_of[expert_id]] = 0.0
+    pins = _run_pins(
+        needs=needs,
+        places=places,
+        scores=scores,
+        column_of=column_of,
+        shortlisted=shortlisted,
+        why_not=lambda need, expert_id: _exclusion(need=need, expert_id=expert_id, roster=roster, policy=policy),
+    )
 
     problem = _problem(
         policy=policy,
@@ -384,6 +441,7 @@ def run_inputs(*, policy: MatchingPolicy, scope: str, progress: Progress | None 
             commitments=_commitments(expert_ids, today),
             default=policy.expert_capacity,
         ),
+        pins=pins,
     )
     return RunInputs(
         roster_version=roster_version,
@@ -393,7 +451,50 @@ def run_inputs(*, policy: MatchingPolicy, scope: str, progress: Progress | None 
         expert_versions=np.array([versions.get(int(e), 0) for e in expert_ids], dtype=np.int64),
         problem=problem,
         shortlisted=shortlisted,
+        pins=pins,
     )
+
+
+def _run_pins(
+    *,
+    needs: Sequence[Need],
+    places: np.ndarray,
+    scores: np.ndarray,
+    column_of: dict[int, int],
+    shortlisted: set[tuple[int, int]],
+    why_not: Callable[[Need, int], str],
+) -> list[RunPin]:
+    """The current pins of the needs, each placed in the solver's problem or decided with the reason it cannot be."""
+    need_at = {need.pk: at for at, need in enumerate(needs)}
+    current = (
+        AssignmentPin.objects.filter(need__in=list(need_at), removed_at__isnull=True)
+        .order_by("need_id", "expert_id")
+        .values_list("need_id", "expert_id", "kind")
+    )
+    pins = []
+    for need_id, expert_id, kind in current:
+        row, column = need_at[need_id], column_of.get(expert_id)
+        outcome = ""
+        if kind == AssignmentPin.Kind.FORCE:
+            if (need_id, expert_id) in shortlisted:
+                outcome = "already_shortlisted"
+            elif places[row] == 0:
+                outcome = "need_full"
+            elif column is None or scores[row, column] <= 0:
+                outcome = why_not(needs[row], expert_id)
+        # A forbidden expert who is no candidate of any need has nothing to forbid in the problem.
+        at = (row, column) if column is not None and not outcome else None
+        pins.append(RunPin(need_id=need_id, expert_id=expert_id, kind=kind, at=at, outcome=outcome))
+    return pins
+
+
+def _exclusion(*, need: Need, expert_id: int, roster: engine.RosterMatrix, policy: MatchingPolicy) -> str:
+    """Why the ranking leaves the expert out of the need's candidates (the first hard filter that fails)."""
+    row = int(np.searchsorted(roster.expert_ids, expert_id))
+    if row >= len(roster.expert_ids) or roster.expert_ids[row] != expert_id:
+        return "not_on_roster"
+    vector = need_vector(need=need, roster=roster, policy=policy, today=timezone.localdate())
+    return engine.exclusion_reason(roster, vector, engine_policy(policy), row) or "not_allowed"
 
 
 def _problem(
@@ -405,6 +506,7 @@ def _problem(
     scores: np.ndarray,
     places: np.ndarray,
     capacity: np.ndarray,
+    pins: Sequence[RunPin] = (),
 ) -> assignment.AssignmentProblem:
     country_at = {code: at for at, code in enumerate(roster.country_codes)}
     need_group = np.array(
@@ -430,6 +532,8 @@ def _problem(
         share_bands=bands or None,
         expert_legal_systems=((legal[:, None] >> np.arange(systems)[None, :]) & 1).astype(bool),
         min_legal_systems=policy.min_legal_systems,
+        forced=frozenset(pin.at for pin in pins if pin.at and pin.kind == AssignmentPin.Kind.FORCE),
+        forbidden=frozenset(pin.at for pin in pins if pin.at and pin.kind == AssignmentPin.Kind.FORBID),
     )
 
 
@@ -460,7 +564,20 @@ def _figures(result: assignment.AssignmentResult, *, seconds: float, inputs: Run
         "experts_used": figures.experts_used,
         "group_counts": figures.group_counts,
         "band_deviation": round(figures.band_deviation, 6),
+        "pins_forced": sum(pin.kind == AssignmentPin.Kind.FORCE for pin in inputs.pins),
+        "pins_forbidden": sum(pin.kind == AssignmentPin.Kind.FORBID for pin in inputs.pins),
+        "pins_not_honoured": len(_pin_outcomes(inputs, result)),
     }
+
+
+def _pin_outcomes(inputs: RunInputs, result: assignment.AssignmentResult) -> dict[tuple[int, int], str]:
+    """(need id, expert id) -> reason, for each forced pin the run could not honour."""
+    outcomes = {}
+    for pin in inputs.pins:
+        outcome = pin.outcome or (result.rejected_pins.get(pin.at, "") if pin.at else "")
+        if outcome:
+            outcomes[(pin.need_id, pin.expert_id)] = outcome
+    return outcomes
 
 
 @transaction.atomic
@@ -484,6 +601,7 @@ def _run_store(
         ]
     )
     groups = inputs.problem.expert_group
+    honoured = inputs.problem.forced - set(result.rejected_pins)
     AssignmentProposal.objects.bulk_create(
         [
             AssignmentProposal(
@@ -493,9 +611,24 @@ def _run_store(
                 rank=rank,
                 score=round(float(inputs.problem.scores[at, column]), engine.SCORE_DECIMALS),
                 regional_group=engine.REGIONAL_GROUPS[int(groups[column])],
+                pinned=(at, column) in honoured,
             )
             for at, run_need in enumerate(run_needs)
             for rank, column in enumerate(result.assignments[at], start=1)
+        ],
+        batch_size=2000,
+    )
+    outcomes = _pin_outcomes(inputs, result)
+    AssignmentRunPin.objects.bulk_create(
+        [
+            AssignmentRunPin(
+                run=run,
+                need_id=pin.need_id,
+                expert_id=pin.expert_id,
+                kind=pin.kind,
+                outcome=outcomes.get((pin.need_id, pin.expert_id), ""),
+            )
+            for pin in inputs.pins
         ],
         batch_size=2000,
     )
@@ -516,6 +649,7 @@ def _run_store(
             "needs": len(inputs.needs),
             "assignments": run.figures["assignments"],
             "staffed_share": run.figures["staffed_share"],
+            "pins_not_honoured": run.figures["pins_not_honoured"],
         },
     )
     return run

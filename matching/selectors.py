@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from matching import engine
-from matching.models import AssignmentProposal, AssignmentRun, AssignmentRunNeed, RankingSnapshot
+from matching.models import (
+    AssignmentProposal,
+    AssignmentRun,
+    AssignmentRunNeed,
+    AssignmentRunPin,
+    RankingSnapshot,
+)
 from needs.models import Need
 
 REPORTED_DECIMALS = 4
@@ -74,6 +80,11 @@ def assignment_run_needs(*, run: AssignmentRun) -> QuerySet[AssignmentRunNeed]:
     )
 
 
+def assignment_run_pins(*, run: AssignmentRun) -> list[AssignmentRunPin]:
+    """The pins the run read, with their needs and experts, in need and expert order (one query)."""
+    return list(run.run_pins.select_related("need", "expert", "expert__nationality").order_by("need_id", "expert_id"))
+
+
 def assignment_run_as_dict(*, run: AssignmentRun) -> dict[str, Any]:
     """The run in the shape `assign --json` prints (need ids as strings, the keys of a JSON object)."""
     run_needs = run.run_needs.prefetch_related(
@@ -94,4 +105,9 @@ def assignment_run_as_dict(*, run: AssignmentRun) -> dict[str, Any]:
             name: figures.get(name)
             for name in ("objective", "seconds", "needs_over_cap", "load_violations", "staffed_share")
         },
+        # The secretariat's pins the run obeyed; "outcome" is "" when honoured, else why a forced pin was not.
+        "pins": [
+            {"need": pin.need_id, "expert": pin.expert_id, "kind": pin.kind, "outcome": pin.outcome}
+            for pin in run.run_pins.order_by("need_id", "expert_id")
+        ],
     }

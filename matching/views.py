@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from matching.forms import AssignmentRunAcceptForm, AssignmentRunStartForm
 from matching.models import AssignmentRun
 from matching.runs import (
+    PIN_OUTCOMES,
     STALE_ERROR,
     UNFILLED_REASONS,
     UNMET_RULES,
@@ -21,7 +22,7 @@ from matching.runs import (
     assignment_run_start,
     assignment_runs_fail_stale,
 )
-from matching.selectors import assignment_run_get, assignment_run_list, assignment_run_needs
+from matching.selectors import assignment_run_get, assignment_run_list, assignment_run_needs, assignment_run_pins
 
 RUNS_PER_PAGE = 25
 NEEDS_PER_PAGE = 50
@@ -97,10 +98,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for run_need in page
     ]
+    finished = run.status == run.Status.FINISHED
+    pins = (
+        [(pin, PIN_OUTCOMES.get(pin.outcome, pin.outcome)) for pin in assignment_run_pins(run=run)] if finished else []
+    )
     return _render(
         request,
         "matching/run_detail.html",
         {
+            "pins": pins,
             "title": _("Assignment run %(number)s") % {"number": run.pk},
             "run": run,
             "page": page,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from matching import services
 from matching.models import AssignmentRun, ShortlistEntry
+from matching.pins import assignment_pin_set
 from matching.runs import assignment_run_perform, assignment_run_start
 from tests.conftest import signed_in_client
 from tests.factories import FocalPointFactory, NeedFactory
@@ -147,10 +148,14 @@ def test_the_run_pages_make_a_bounded_number_of_queries(cast, needs, django_asse
     policy = services.matching_policy_active()
     policy.k, policy.regional_cap = 3, 3
     policy.save()
-    for i in range(needs):
-        NeedFactory(articles=[46], title=f"Need {i}")
-    for nationality in ("FRA", "NGA", "BRA", "KEN", "IND", "POL"):
-        expert(nationality=nationality, days_per_year=80)
+    made = [NeedFactory(articles=[46], title=f"Need {i}") for i in range(needs)]
+    people = [
+        expert(nationality=nationality, days_per_year=80) for nationality in ("FRA", "NGA", "BRA", "KEN", "IND", "POL")
+    ]
+    # The run's pins are read in one query, however many there are (two per need here).
+    for need in made:
+        assignment_pin_set(by=None, need=need, expert=people[0], kind="force")
+        assignment_pin_set(by=None, need=need, expert=people[1], kind="forbid", reason="Conflict of interest")
     runs = [assignment_run_perform(run_id=assignment_run_start(by=None, background=False).pk) for _ in range(needs)]
     client = cast.client_for("secretariat")
     with django_assert_max_num_queries(14):

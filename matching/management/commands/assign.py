@@ -15,7 +15,9 @@ class Command(BaseCommand):
         "run; the secretariat accepts its proposals into shortlists from the workspace. --json prints {run, "
         'assignments: {"NEED_ID": [EXPERT_ID, ...]}, unfilled: {"NEED_ID": {places, reason}}, figures: {objective, '
         "seconds, needs_over_cap, load_violations, staffed_share}}. --export-scores FILE writes the scores the "
-        "solver was given as need,expert,score rows (no header), as openreview-matcher reads them."
+        "solver was given as need,expert,score rows (no header), as openreview-matcher reads them. The run obeys the "
+        "secretariat's pins (always or never propose an expert for a need); --json lists them under pins, each with "
+        "its outcome (empty when honoured, else why a forced pin was not)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,3 +59,8 @@ class Command(BaseCommand):
             if missing:
                 line += f"  ({missing['places']} unfilled: {missing['reason']})"
             self.stdout.write(line)
+        for pin in printed["pins"]:
+            if pin["outcome"]:
+                self.stdout.write(
+                    f"  pin {pin['kind']} expert {pin['expert']} for need {pin['need']} not honoured: {pin['outcome']}"
+                )
