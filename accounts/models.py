@@ -104,6 +104,7 @@ class OneTimeToken(models.Model):
         PASSWORD_SET = "password_set", _("set a password")
         EXPERT_LINK = "expert_link", _("expert's own pages")
         NEEDS_IMPORT = "needs_import", _("confirm a needs import")
+        EXPERTS_IMPORT = "experts_import", _("confirm an experts import")
         AVAILABILITY_ANSWER = "availability_answer", _("answer a request for availability")
         DEPLOYMENT_RATING = "deployment_rating", _("an expert's rating of a deployment")
 

@@ -3,11 +3,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from needs.imports import COLUMNS, OPTIONAL_COLUMNS
 from needs.models import Need
 from needs.services import NEED_FIELDS, NEED_RELATIONS, need_relations_check
 from reference.models import Article, Country
@@ -96,14 +94,3 @@ class NeedForm(forms.ModelForm):
 class NeedStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Need.Status.choices)
     version = forms.IntegerField(required=False)
-
-
-class NeedImportForm(forms.Form):
-    csv_file = forms.FileField(
-        label=_("CSV file"),
-        help_text=format_lazy(
-            _("Columns: {columns}; optional: {optional}. UTF-8 or Windows-1252; commas or semicolons."),
-            columns=", ".join(COLUMNS),
-            optional=", ".join(OPTIONAL_COLUMNS),
-        ),
-    )

@@ -1,13 +1,15 @@
 """Reads of the needs register, always scoped to what the asking user may see."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from needs.filters import NeedFilter
-from needs.models import Need
+from needs.models import NEED_HISTORY, Need
+from portal.history import FieldChange, history_changes
 
 
 def need_visible(*, user: User) -> QuerySet[Need]:
@@ -33,3 +35,13 @@ def need_search(*, user: User, filters: Mapping[str, str] | None = None) -> Need
 def need_get(*, user: User, pk: int) -> Need:
     """The need, or a 404 when it does not exist or belongs to another State: the two look alike."""
     return get_object_or_404(need_visible(user=user).prefetch_related("articles__chapter", "working_languages"), pk=pk)
+
+
+def need_history(*, need: Need, limit: int = 20) -> list[tuple[Any, list[FieldChange]]]:
+    """The latest history rows of a need read through need_get, newest first, each with what it changed.
+
+    A need holds nothing confidential: every change is shown with its old and new value.
+    """
+    rows = list(need.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    changes = history_changes(rows, model=Need, records=NEED_HISTORY)
+    return [(row, changes.get(row.history_id, [])) for row in rows[:limit]]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from needs.forms import NeedForm, NeedStatusForm
 from needs.imports import FILE_COLUMNS, need_file_rows
 from needs.models import NEED_HISTORY, Need
-from needs.selectors import need_get, need_list, need_search
+from needs.selectors import need_get, need_history, need_list, need_search
 from needs.services import (
     need_create,
     need_may_edit,
@@ -134,7 +134,6 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, pk=pk)
-    history = list(need.history.select_related("history_user").order_by("-history_date", "-history_id")[:20])
     return render(
         request,
         "needs/need_detail.html",
@@ -142,7 +141,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "need": need,
             "may_edit": need_may_edit(need=need, user=request.user),
             "status_choices": [Need.Status(value) for value in need_status_choices(need=need, user=request.user)],
-            "history": history,
+            "history": need_history(need=need),
         },
     )
 

@@ -19,20 +19,25 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import ModelChange, ModelDelta
 
+from accounts.models import User
+from accounts.tokens import Purpose
+from portal.admin_import import CsvImportAdmin
 from portal.admin_site import ReadOnlyAdminMixin, WrittenListMixin
 from portal.csv_export import csv_lines
+from portal.history import HistoryChangesAdmin
 from portal.pagination import DeferredJoinPaginator
 from reference.models import Country
 from roster import services
 from roster.duplicates import expert_possible_duplicates_of
 from roster.filters import expert_name_match
 from roster.forms import DecisionMessageForm
-from roster.history import expert_history_m2m_sets, expert_parts_changes
+from roster.history import expert_parts_changes
+from roster.imports import COLUMNS as IMPORT_COLUMNS
+from roster.imports import OPTIONAL_COLUMNS as IMPORT_OPTIONAL_COLUMNS
+from roster.imports import ImportResult, expert_import
 from roster.models import (
-    EXPERT_M2M_HISTORY_FIELDS,
+    EXPERT_HISTORY,
     Education,
     Employment,
     Expert,
@@ -109,7 +114,15 @@ class NominatingStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Expert)
-class ExpertAdmin(WrittenListMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryChangesAdmin):
+    history_records = EXPERT_HISTORY
+    import_purpose = Purpose.EXPERTS_IMPORT
+    import_title = _("Import experts")
+    import_permission = "roster.add_expert"
+    import_columns = IMPORT_COLUMNS
+    import_optional_columns = IMPORT_OPTIONAL_COLUMNS
+    import_template_file_name = "experts-import-template.csv"
+    import_preview_rows_template = "admin/roster/expert/import_preview_rows.html"
     list_display = [
         "family_name_shown",
         "given_name_shown",
@@ -303,25 +316,6 @@ class ExpertAdmin(WrittenListMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
         parts_changes = expert_parts_changes(expert_id=int(object_id)) if object_id.isdigit() else []
         return super().history_view(request, object_id, {**(extra_context or {}), "parts_changes": parts_changes})
 
-    def set_history_delta_changes(self, request: HttpRequest, historical_records, foreign_keys_are_objs=True) -> None:
-        # simple_history diffs the many-to-many sets with two queries per set and row (some 600 for a page);
-        # here the page's sets are read with one query each and compared in memory.
-        records = list(historical_records)
-        sets = expert_history_m2m_sets([record.history_id for record in records])
-        for newer, older in zip(records, records[1:], strict=False):
-            delta = newer.diff_against(
-                older, excluded_fields=EXPERT_M2M_HISTORY_FIELDS, foreign_keys_are_objs=foreign_keys_are_objs
-            )
-            changes = list(delta.changes)
-            for name, by_history in sets.items():
-                before, after = by_history[older.history_id], by_history[newer.history_id]
-                if before != after:
-                    changes.append(ModelChange(name, before, after))
-            changes.sort(key=lambda change: change.field)
-            delta = ModelDelta(changes, [change.field for change in changes], older, newer)
-            helper = self.get_historical_record_context_helper(request, newer)
-            newer.history_delta_changes = helper.context_for_delta_changes(delta)
-
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
@@ -403,6 +397,9 @@ class ExpertAdmin(WrittenListMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Request changes (with a message)"), permissions=["decide"])
     def request_changes(self, request: HttpRequest, queryset: QuerySet[Expert]) -> TemplateResponse | None:
         return self._decide_with_message(request, queryset, "request_changes")
+
+    def import_run(self, *, csv_text: str, by: User, dry_run: bool) -> ImportResult:
+        return expert_import(file=csv_text, by=by, dry_run=dry_run, source="restricted admin upload")
 
     def get_urls(self) -> list:
         decide = self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(self.decide_view))

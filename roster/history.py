@@ -10,12 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import batched
-from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, get_m2m_reverse_field_name
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from roster.models import (
@@ -149,7 +149,7 @@ class PartChange:
 
 def _describe(part: str, row: models.Model) -> str:
     if part == "language":
-        return f"{row.language.display_name}: {row.get_level_display()}"
+        return _("%(label)s: %(value)s") % {"label": row.language.display_name, "value": row.get_level_display()}
     if part == "expertise":
         return _("Article %(number)s, %(title)s: %(level)s") % {
             "number": row.article_id,
@@ -185,7 +185,7 @@ def expert_parts_changes(*, expert_id: int, limit: int = 100) -> list[PartChange
             changes.append(
                 PartChange(
                     at=newer.history_date,
-                    part=str(label),
+                    part=capfirst(str(label)),
                     kind=str(KINDS[newer.history_type]),
                     before=_describe(part, previous) if previous is not None and newer.history_type == "~" else "",
                     after=_describe(part, newer),
@@ -194,22 +194,3 @@ def expert_parts_changes(*, expert_id: int, limit: int = 100) -> list[PartChange
             )
     changes.sort(key=lambda change: change.at, reverse=True)
     return changes[:limit]
-
-
-def expert_history_m2m_sets(history_ids: Sequence[int]) -> dict[str, dict[int, list[dict[str, Any]]]]:
-    """The many-to-many sets held by some of an expert's history rows, one query a set (for showing diffs)."""
-    sets: dict[str, dict[int, list[dict[str, Any]]]] = {}
-    for name in EXPERT_M2M_HISTORY_FIELDS:
-        relation = Expert._meta.get_field(name)
-        target = get_m2m_reverse_field_name(relation)
-        by_history: dict[int, list[dict[str, Any]]] = {history_id: [] for history_id in history_ids}
-        links = (
-            EXPERT_HISTORY.m2m_models[relation]
-            .objects.filter(history_id__in=list(history_ids))
-            .select_related(target)
-            .order_by(target)
-        )
-        for link in links:
-            by_history[link.history_id].append({target: getattr(link, target)})
-        sets[name] = by_history
-    return sets

@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from portal.erasure import personal_data_erase, records_of
 from portal.formats import shown_iso
-from portal.history import one_history_row
+from portal.history import history_changes, one_history_row
 from roster.models import (
     EDUCATION_FIELDS,
     EMPLOYMENT_FIELDS,
@@ -141,9 +141,16 @@ def expert_data_export(*, expert: Expert, by: User | None = None) -> dict[str, A
         {name: getattr(school, name) for name in EDUCATION_FIELDS}
         for school in expert.education.order_by("-year", "pk")
     ]
+    history = list(expert.history.order_by("-history_date", "-history_id"))
+    changed = history_changes(history, model=Expert, records=EXPERT_HISTORY)
     data["history"] = [
-        {"at": _plain(row.history_date), "change": row.get_history_type_display(), "status": row.status}
-        for row in expert.history.order_by("history_date", "history_id")
+        {
+            "at": _plain(row.history_date),
+            "change": row.get_history_type_display(),
+            "status": row.status,
+            "fields": [change.name for change in changed.get(row.history_id, [])],
+        }
+        for row in reversed(history)
     ]
     data["parts_history"] = _parts_history(expert)
     # Shortlists, availability answers, ratings: what the later steps of the process hold on the person.
@@ -188,6 +195,7 @@ EXPORT_LABELS: dict[str, Promise] = {
     "file_name": _("File name"),
     "content_type": _("File type"),
     "level": _("Level"),
+    "fields": _("Fields changed"),
     "level_name": _("Level"),
     "article": _("Article"),
     "title": _("Title"),
@@ -211,12 +219,19 @@ def _label(key: str, model: type | None = None) -> str:
     return key.replace("_", " ").capitalize()
 
 
+def _cell(key: str, value: Any, model: type | None) -> Any:
+    if key == "fields" and isinstance(value, list):
+        # The history's changed fields, named as the rest of the page names them.
+        return ", ".join(_label(name, model) for name in value)
+    return shown_iso(value)
+
+
 def _table(rows: list[Any], model: type | None = None) -> dict[str, Any]:
     if rows and all(isinstance(row, dict) for row in rows):
         keys = list(dict.fromkeys(key for row in rows for key in row))
         return {
             "columns": [_label(key, model) for key in keys],
-            "rows": [[shown_iso(row.get(key, "")) for key in keys] for row in rows],
+            "rows": [[_cell(key, row.get(key, ""), model) for key in keys] for row in rows],
         }
     return {"items": [shown_iso(row) for row in rows]}
 

@@ -34,6 +34,8 @@ SECRETARIAT_WRITES = {
     "reference_country_change": "a State's UNCAC status and its date, through country_status_update",
     "matching_matchingpolicy_add": "a new matching policy, through matching_policy_save",
     "matching_matchingpolicy_change": "a policy's parameters, through matching_policy_save",
+    "roster_expert_import": "a dry run of the uploaded file, then its preview",
+    "roster_expert_import_confirm": "the previewed file, through expert_import",
     "roster_expert_decide": "a decision on a nomination, through expert_validate, _request_changes or _reject",
 }
 # The list answers a post with its actions; an action that writes goes through a service (or there is none).
