@@ -4,11 +4,11 @@ portal pages) and the CSV import with a preview."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from accounts.admin_import import CsvImportAdmin
 from accounts.models import User
 from accounts.tokens import Purpose
 from needs.imports import COLUMNS, OPTIONAL_COLUMNS, need_import
 from needs.models import NEED_HISTORY, Need
-from portal.admin_import import CsvImportAdmin
 from portal.admin_site import ReadOnlyAdminMixin
 from portal.csv_import import ImportOutcome
 from portal.history import HistoryChangesAdmin

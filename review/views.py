@@ -175,7 +175,9 @@ def _entry_action(
     form = form_class(request.POST)
     failed = {"entry": entry_id, "action": action, "data": request.POST}
     if not form.is_valid():
-        problems = [f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        problems = [
+            f"{form.fields[name].label or name}{_(':')} {' '.join(errors)}" for name, errors in form.errors.items()
+        ]
         return _refused(request, need, ValidationError(problems), failed)
     try:
         act(form.cleaned_data)

@@ -15,16 +15,18 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.admin_import import CsvImportAdmin
 from accounts.models import User
 from accounts.tokens import Purpose
-from portal.admin_import import CsvImportAdmin
 from portal.admin_site import ReadOnlyAdminMixin, WrittenListMixin
 from portal.csv_export import csv_lines
+from portal.formats import shown_date
 from portal.history import HistoryChangesAdmin
 from portal.pagination import DeferredJoinPaginator
 from reference.models import Country
@@ -123,17 +125,18 @@ class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryC
     import_optional_columns = IMPORT_OPTIONAL_COLUMNS
     import_template_file_name = "experts-import-template.csv"
     import_preview_rows_template = "admin/roster/expert/import_preview_rows.html"
+    # Eight columns fit a 1280 px screen in French beside the menu and the filters
+    # (tests/e2e/test_admin_experts_list_width.py): status, pending changes and the version the page shows share
+    # one column, and the dates are days.
     list_display = [
         "family_name_shown",
         "given_name_shown",
+        "status_shown",
+        "consent",
         "nominating_state",
         "nationality",
-        "status",
-        "revalidation_pending",
-        "consent",
-        "last_confirmed_at",
-        "updated_at",
-        "reviewed_version",
+        "last_confirmed_on",
+        "updated_on",
     ]
     list_display_links = ["family_name_shown", "given_name_shown"]
     list_filter = [
@@ -204,15 +207,30 @@ class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryC
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_secretariat", False))
 
-    @admin.display(description=_("version"))
-    def reviewed_version(self, expert: Expert) -> str:
-        # Posted with the list's actions, so that each decision names the version this page showed.
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # The roster's list is the widest page of the admin: without the menu beside it, its eight columns and
+        # the filters fit a 1280 px screen (the breadcrumbs and the header still lead everywhere).
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, expert: Expert) -> str:
+        # The version goes with the list's actions, so that each decision names the version this page showed.
+        pending = format_html("<br><small>{}</small>", _("changes awaiting validation"))
         return format_html(
-            '{}<input type="hidden" name="{}" value="{}">',
-            expert.version,
+            '{}{}<input type="hidden" name="{}" value="{}">',
+            expert.get_status_display(),
+            pending if expert.revalidation_pending else "",
             _version_field(expert.pk),
             expert.version,
         )
+
+    @admin.display(description=_("last confirmed"), ordering="last_confirmed_at")
+    def last_confirmed_on(self, expert: Expert) -> str:
+        return shown_date(timezone.localdate(expert.last_confirmed_at)) if expert.last_confirmed_at else "—"
+
+    @admin.display(description=_("last changed"), ordering="updated_at")
+    def updated_on(self, expert: Expert) -> str:
+        return shown_date(timezone.localdate(expert.updated_at))
 
     @admin.display(description=_("family name"), ordering="family_name")
     def family_name_shown(self, expert: Expert) -> str:

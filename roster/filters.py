@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import StrictFilterSet
@@ -58,10 +59,10 @@ class ExpertFilter(StrictFilterSet):
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Expert.Sector.choices)
     nominating_state = django_filters.ModelChoiceFilter(label=_("Nominating State"), queryset=Country.objects.all())
     chapter = django_filters.ModelChoiceFilter(
-        label=_("UNCAC chapter"), queryset=Chapter.objects.all(), method="filter_chapter"
+        label=capfirst(_("UNCAC chapter")), queryset=Chapter.objects.all(), method="filter_chapter"
     )
     articles = ArticleNumbersFilter(
-        label=_("UNCAC articles (all of them)"),
+        label=capfirst(_("UNCAC articles (all of them)")),
         queryset=Article.objects.all(),
         method="filter_articles",
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +72,7 @@ class ExpertFilter(StrictFilterSet):
         label=_("Language"), queryset=Language.objects.all(), method="filter_language"
     )
     min_level = django_filters.TypedChoiceFilter(
-        label=_("at least"), choices=LanguageLevel.choices, coerce=int, method="filter_noop"
+        label=capfirst(_("at least")), choices=LanguageLevel.choices, coerce=int, method="filter_noop"
     )
     available_on = django_filters.DateFilter(
         label=_("Available on"), method="filter_available_on", widget=forms.DateInput(attrs={"type": "date"})

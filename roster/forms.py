@@ -18,6 +18,8 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.form_renderer import python_written
@@ -151,7 +153,7 @@ class ExpertiseForm(forms.Form):
         self.articles = list(Article.objects.select_related("chapter").order_by("chapter__position", "number"))
         self.level_choices = OptionList(BLANK + list(ExpertiseLevel.choices))
         self.fields["articles"] = forms.TypedMultipleChoiceField(
-            label=_("UNCAC articles"),
+            label=capfirst(_("UNCAC articles")),
             choices=[(article.number, str(article)) for article in self.articles],
             coerce=int,
             required=False,
@@ -423,7 +425,8 @@ def _field_errors(form: forms.Form, *, prefix: str) -> list[tuple[str, str]]:
     entries = []
     for name, field in form.fields.items():
         for error in form.errors.get(name, []):
-            entries.append((form[name].auto_id, f"{prefix}{field.label}: {error}"))
+            # The label suffix as the form writes it ("Langue : …" in French).
+            entries.append((form[name].auto_id, f"{prefix}{field.label}{gettext(':')} {error}"))
     return entries
 
 

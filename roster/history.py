@@ -149,7 +149,8 @@ class PartChange:
 
 def _describe(part: str, row: models.Model) -> str:
     if part == "language":
-        return _("%(label)s: %(value)s") % {"label": row.language.display_name, "value": row.get_level_display()}
+        # The label suffix as forms write it: "Espagnol : B1" in French.
+        return f"{row.language.display_name}{_(':')} {row.get_level_display()}"
     if part == "expertise":
         return _("Article %(number)s, %(title)s: %(level)s") % {
             "number": row.article_id,

@@ -67,10 +67,12 @@ def expert_nominate_view(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(template.profile, error)
         return _render_form(request, template, expert=None, status=400)
-    messages.success(request, _("The nomination of %(expert)s is saved as a draft.") % {"expert": expert})
+    saved = _("The nomination of %(expert)s is saved as a draft.") % {"expert": expert}
     _draft_served(request)
     if request.POST.get("action") == "submit":
-        _submit(request, expert)
+        _submit(request, expert, saved=saved)
+    else:
+        messages.success(request, saved)
     return redirect("roster:expert_detail", pk=expert.pk)
 
 
@@ -84,13 +86,29 @@ def _told(request: HttpRequest, act: Callable[[], object], done: str) -> None:
         messages.success(request, done)
 
 
-def _submit(request: HttpRequest, expert: Expert) -> None:
-    # A draft that cannot be submitted yet is kept; the person is told what is missing.
-    done = _(
-        "Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
-        "the profile and give consent."
-    )
-    _told(request, lambda: services.expert_submit(expert=expert, by=request.user), done % {"expert": expert})
+def _submit(request: HttpRequest, expert: Expert, *, saved: str = "") -> None:
+    """Submit, and say so in one message; after a save ("Save and submit"), that message says both.
+
+    A draft that cannot be submitted yet is kept: the person reads what was saved and what is missing.
+    """
+    try:
+        services.expert_submit(expert=expert, by=request.user)
+    except ValidationError as error:
+        if saved:
+            messages.success(request, saved)
+        messages.error(request, " ".join(error.messages))
+        return
+    if saved:
+        done = _(
+            "Saved and submitted to the secretariat for validation. %(expert)s has been e-mailed a link to "
+            "confirm the profile and give consent."
+        )
+    else:
+        done = _(
+            "Submitted to the secretariat for validation. %(expert)s has been e-mailed a link to confirm "
+            "the profile and give consent."
+        )
+    messages.success(request, done % {"expert": expert})
 
 
 def _unsaved_page(request: HttpRequest, *, expert: Expert | None) -> HttpResponse | None:
@@ -259,16 +277,16 @@ def expert_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         add_service_errors(template.profile, error)
         return _render_form(request, template, expert=expert, status=400)
     if expert.revalidation_pending:
-        messages.success(
-            request,
-            _("Changes saved. %(expert)s stays on the roster while the secretariat validates them.")
-            % {"expert": expert},
-        )
+        saved = _("Changes saved. %(expert)s stays on the roster while the secretariat validates them.") % {
+            "expert": expert
+        }
     else:
-        messages.success(request, _("Changes saved."))
+        saved = _("Changes saved.")
     _draft_served(request)
     if request.POST.get("action") == "submit":
-        _submit(request, expert)
+        _submit(request, expert, saved=saved)
+    else:
+        messages.success(request, saved)
     return redirect("roster:expert_detail", pk=expert.pk)
 
 

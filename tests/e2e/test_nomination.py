@@ -64,7 +64,7 @@ def test_focal_point_nominates_and_submits_then_the_secretariat_validates(cast, 
     page.get_by_role("button", name="Save and submit for validation").click()
 
     expect(page.get_by_role("heading", name="Wanjiru Kamau")).to_be_visible()
-    expect(page.get_by_role("status").first).to_contain_text("Submitted to the secretariat for validation")
+    expect(page.get_by_role("status").first).to_contain_text("Saved and submitted to the secretariat for validation")
     expect(page.get_by_text("Submitted for validation", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Download Wanjiru Kamau CV.pdf")).to_be_visible()
     expert = Expert.objects.get(email="wanjiru.kamau@example.org")

@@ -67,8 +67,8 @@ def test_secretariat_requests_changes_and_the_focal_point_edits_and_resubmits(ca
     page.get_by_role("button", name="Save and submit for validation").click()
 
     status = page.get_by_role("status").first
-    expect(status).to_contain_text("Changes saved.")
-    expect(status).to_contain_text("Submitted to the secretariat for validation")
+    expect(status.get_by_role("listitem")).to_have_count(1)
+    expect(status).to_contain_text("Saved and submitted to the secretariat for validation")
     expect(page.get_by_text("Submitted for validation", exact=True)).to_be_visible()
     expect(page.get_by_text("Head of financial investigations, Asset Recovery Agency (2016–)")).to_be_visible()
     expect(page.get_by_role("button", name="Submit for validation")).to_have_count(0)

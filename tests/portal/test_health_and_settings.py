@@ -1,7 +1,9 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from portal.env import cache_settings, database_settings, env_bool, mailer_settings
+from tests.conftest import signed_in_client
 
 
 @pytest.mark.django_db
@@ -56,3 +58,13 @@ def test_a_missing_page_uses_the_portal_layout(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content and b"Skip to main content" in response.content
+
+
+@pytest.mark.django_db
+def test_a_missing_page_keeps_the_navigation_of_a_signed_in_person(cast):
+    response = signed_in_client(cast.owner).get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr")
+    body = response.content.decode()
+    assert response.status_code == 404 and "Page introuvable" in body
+    nav = body.split('<nav aria-label="Navigation principale"')[-1].split("</nav>")[0]
+    for name in ("roster:expert_list", "needs:need_list", "password_change"):
+        assert f'href="{reverse(name)}"' in nav

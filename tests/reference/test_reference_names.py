@@ -162,3 +162,20 @@ def test_a_mail_names_the_state_in_the_recipients_language(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         confirmation_request(expert=expert)
     assert "Marruecos" in mail.outbox[-1].body and "Morocco" not in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    "number, language, title",
+    [
+        # Checked against reproductions of the authentic texts (reference/data/README.md, "Article titles").
+        (58, "es", "Dependencia de inteligencia financiera"),
+        (52, "es", "Prevención y detección de transferencias del producto del delito"),
+        (51, "es", "Disposición general"),
+        (36, "fr", "Autorités spécialisées"),
+        (43, "fr", "Coopération internationale"),
+        (2, "fr", "Terminologie"),
+    ],
+)
+def test_article_titles_read_as_the_authentic_texts_have_them(db, number, language, title):
+    with translation.override(language):
+        assert Article.objects.get(number=number).display_name == title

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from roster import services
+from roster.admin import ExpertAdmin
 from roster.models import Expert
 from tests.factories import ExpertArticleFactory, ExpertFactory, ExpertLanguageFactory, country, expert_profile
 
@@ -317,8 +318,9 @@ def test_the_list_sorts_by_the_date_of_consent(cast):
     ExpertFactory(family_name="Later", consent_given_at=datetime(2026, 5, 1, tzinfo=UTC))
     ExpertFactory(family_name="Earlier", consent_given_at=datetime(2026, 1, 1, tzinfo=UTC))
     client = cast.client_for("secretariat")
-    ascending = client.get(reverse(CHANGELIST), {"o": "7"}).content.decode()
-    descending = client.get(reverse(CHANGELIST), {"o": "-7"}).content.decode()
+    column = str(ExpertAdmin.list_display.index("consent") + 1)
+    ascending = client.get(reverse(CHANGELIST), {"o": column}).content.decode()
+    descending = client.get(reverse(CHANGELIST), {"o": f"-{column}"}).content.decode()
     assert ascending.index(">Earlier<") < ascending.index(">Later<")
     assert descending.index(">Later<") < descending.index(">Earlier<")
 

@@ -79,7 +79,9 @@ def test_submit_from_the_form_sends_it_for_validation_and_mails_the_expert(cast,
         response = client.post(reverse("roster:expert_nominate"), nomination_form_data(action="submit"), follow=True)
     expert = Expert.objects.get()
     assert expert.status == S.SUBMITTED
-    assert "Submitted to the secretariat for validation" in response.content.decode()
+    body = response.content.decode()
+    # "Save and submit" says one thing: saved and submitted, not "saved as a draft" beside "submitted".
+    assert "Saved and submitted to the secretariat for validation" in body and "saved as a draft" not in body
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["jose.ramirez@example.org"]
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["expert.nominate", "expert.submit"]

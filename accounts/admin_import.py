@@ -8,7 +8,7 @@ The previewed file waits for the confirmation in a one-time token of the user wh
 hour, in the database every app server shares: what is imported is byte for byte what was previewed, and the
 token can be used neither twice, nor by another user, nor after it expires or a newer preview supersedes it;
 the file is dropped from the token once it is used. The rows are checked again on confirmation, against the
-register as it then is.
+register as it then is. (Here rather than in portal because the confirmation rides on accounts' one-time tokens.)
 """
 
 import hashlib
