@@ -1,6 +1,7 @@
 """Nomination pages for focal points and the secretariat; each view's first line decides access."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from portal.kept_input import KeptInput, input_take
 from portal.locking import VersionConflict
 from portal.merge import form_value_set, merge_messages, version_merge
 from portal.pagination import DeferredJoinPaginator
+from reference.models import LanguageLevel
 from roster import services
 from roster.forms import ROW_LABELS, SECTIONS, CvTemplate, WithdrawForm
 from roster.models import EXPERT_HISTORY, Expert, NominationDraft
@@ -32,6 +34,38 @@ from roster.selectors import (
 PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class ListedExpert:
+    """One row of the roster list with its labels written out: looked up once per page, not once per cell (each
+    label through get_FOO_display and a template loop per language and article made most of the page's time)."""
+
+    expert: Expert
+    sector: str
+    status: str
+    languages: str
+    articles: str
+
+
+def _listed(experts: Iterable[Expert]) -> list[ListedExpert]:
+    sectors, statuses, levels = (
+        {value: str(label) for value, label in choices.choices}
+        for choices in (Expert.Sector, Expert.Status, LanguageLevel)
+    )
+    return [
+        ListedExpert(
+            expert=expert,
+            # As get_FOO_display: the stored value itself when it is not among the choices.
+            sector=str(sectors.get(expert.sector, expert.sector)),
+            status=str(statuses.get(expert.status, expert.status)),
+            languages=", ".join(
+                f"{skill.language_id} {levels.get(skill.level, skill.level)}" for skill in expert.languages.all()
+            ),
+            articles=", ".join(str(item.article_id) for item in expert.expertise.all()),
+        )
+        for expert in experts
+    ]
+
+
 @focal_point_or_secretariat_required
 @require_GET
 def expert_list_view(request: HttpRequest) -> HttpResponse:
@@ -42,7 +76,7 @@ def expert_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "roster/expert_list.html",
-        {"page": page, "filter_form": search.form, "query": query.urlencode()},
+        {"page": page, "rows": _listed(page.object_list), "filter_form": search.form, "query": query.urlencode()},
     )
 
 
