@@ -95,9 +95,10 @@ def _shown(field: models.Field, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
-        return ", ".join(sorted(_shown(field, item) for item in value))
+        # In the sets' own order (articles by number), each as the portal names it ("52. Prevention ...").
+        return ", ".join(_shown(field, item) for item in value)
     if isinstance(value, models.Model):
-        return str(getattr(value, "display_name", value))
+        return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

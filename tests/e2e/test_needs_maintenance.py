@@ -35,12 +35,20 @@ def test_focal_point_edits_its_need_then_cancels_it(cast, page, sign_in):
     expect(page.get_by_role("heading", name="Electronic asset declarations system")).to_be_visible()
     expect(page.get_by_text("Priority: High")).to_be_visible()
     expect(page.get_by_text("Article 52, Prevention and detection of transfers of proceeds of crime")).to_be_visible()
-    expect(page.get_by_role("cell", name="Version 2, Open")).to_be_visible()
+    # The history says what the change did, field by field, articles by number.
+    change = page.get_by_role("table", name="Changes to this need, latest first").get_by_role("row").nth(1)
+    expect(change).to_contain_text("Priority: Medium → High")
+    expect(change).to_contain_text("Title: Asset declarations system → Electronic asset declarations system")
+    expect(change).to_contain_text(
+        "UNCAC articles: 8. Codes of conduct for public officials → 8. Codes of conduct for public officials, "
+        "52. Prevention and detection of transfers of proceeds of crime"
+    )
 
     page.get_by_role("button", name="Cancel this need").click()
     expect(page.get_by_role("status")).to_contain_text("The status of the need has been changed.")
     expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Version 3, Cancelled")).to_be_visible()
+    cancelled = page.get_by_role("table", name="Changes to this need, latest first").get_by_role("row").nth(1)
+    expect(cancelled).to_contain_text("Status: Open → Cancelled")
     expect(page.get_by_role("link", name="Change this need")).to_have_count(0)
     expect(page.get_by_role("button", name="Cancel this need")).to_have_count(0)
 
