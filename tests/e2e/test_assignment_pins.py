@@ -78,7 +78,7 @@ def test_a_member_forbids_one_expert_forces_another_and_the_run_obeys(cast, need
     expect(proposed.get_by_role("listitem")).to_contain_text("Beatriz Example")
     expect(proposed.get_by_role("listitem")).to_contain_text("(pinned: always proposed)")
     expect(proposed).not_to_contain_text("Claire Example")
-    obeyed = page.get_by_role("table", name="Pins the run obeyed")
+    obeyed = page.get_by_role("table", name="The run's pins")
     expect(obeyed.get_by_role("row").filter(has_text="Claire Example")).to_contain_text("Not proposed")
     expect(obeyed.get_by_role("row").filter(has_text="Beatriz Example")).to_contain_text("Proposed")
     assert _violations(page) == []

@@ -188,8 +188,8 @@ def test_the_run_page_lists_the_pins_and_marks_pinned_proposals(cast, policy, co
     run = _run()
     response = cast.client_for("secretariat").get(reverse("admin:matching_run_detail", args=[run.pk]))
     page = response.content.decode()
-    assert "Pins the run obeyed" in page
+    assert "The run's pins" in page
     assert "(pinned: always proposed)" in page
     assert "Not honoured:" in page and "The expert is not active on the roster." in page
-    assert "1 always proposed" not in page and "2 always proposed, 1 never proposed" in page
+    assert "2 to always propose, 1 to never propose" in page
     assert "1 not honoured" in page
