@@ -4,8 +4,12 @@ walk in tests/portal/test_reference_names_walk.py reads, with the same realistic
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
+from matching.models import ShortlistEntry
+from matching.runs import assignment_run_perform, assignment_run_start
+from matching.shortlists import shortlist_add
 from roster.consent import confirmation_request
 from tests.walk import admin_urls, expert_link_path, portal_urls, realistic_data_make
 
@@ -55,11 +59,27 @@ def test_a_french_focal_point_reads_every_page_on_a_phone(cast, page, sign_in, l
     assert found == {}, _report(found)
 
 
+def _workspace_record_urls(data: dict) -> list[str]:
+    """The workspace's pages of one record, which admin_urls (pages without an id) leaves out: a need's review
+    page with its shortlist printed, an assignment run with its proposals, the justification asked before an
+    expert's record opens."""
+    need, expert = data["need"], data["expert"]
+    with transaction.atomic():
+        shortlist_add(by=None, need=need, expert=expert, source=ShortlistEntry.Source.RANKING)
+    run = assignment_run_perform(run_id=assignment_run_start(by=None, background=False).pk)
+    return [
+        reverse("admin:review_need", args=[need.pk]),
+        reverse("admin:review_shortlist_print", args=[need.pk]),
+        reverse("admin:review_record_open", args=[expert.pk]),
+        reverse("admin:matching_run_detail", args=[run.pk]),
+    ]
+
+
 def test_a_french_secretariat_officer_reads_every_page_on_a_phone(cast, page, sign_in, live_server):
     data = realistic_data_make(cast)
     sign_in(cast.secretariat.email)
     _in_french_on_a_phone(page, live_server)
-    found = _too_wide(page, live_server.url, portal_urls(data) + admin_urls())
+    found = _too_wide(page, live_server.url, portal_urls(data) + admin_urls() + _workspace_record_urls(data))
     assert found == {}, _report(found)
 
 
