@@ -463,8 +463,11 @@ def _solve_flow(problem: AssignmentProblem, pairs: CandidatePairs, residual: Res
 
 
 def _band_arcs(problem: AssignmentProblem, net: _Network, residual: Residual) -> tuple[IntArray, IntArray, IntArray]:
-    """(group, capacity, cost) of the source -> group arcs: up to the band's floor at -big, up to its ceiling at 0,
-    beyond at +big. Bands are shares of the maximum number of assignments, which a plain max flow finds first."""
+    """(group, capacity, cost) of the source -> group arcs, the convex cost of a group's distance from its band:
+    each assignment below the floor earns -big, each above the ceiling costs +big, both at once (a floor above the
+    ceiling, when the minimum shares add up to more than 1) nothing. So: up to the lower of floor and ceiling at -big,
+    up to the higher at 0, beyond at +big. Bands are shares of the maximum number of assignments, which a plain max
+    flow finds first."""
     assigned = _max_flow_value(net) + len(residual.forced)
     forced_per_group = np.bincount(
         np.array([problem.expert_group[e] for _n, e in residual.forced], dtype=np.int64),
@@ -477,10 +480,11 @@ def _band_arcs(problem: AssignmentProblem, net: _Network, residual: Residual) ->
     group, capacity, cost = [], [], []
     for g in range(len(problem.groups)):
         low, high = bounds.get(g, (0, total))
+        # The forced assignments come first: the flow's k-th unit is the group's (forced + k)-th.
         low = max(0, low - int(forced_per_group[g]))
-        high = max(low, high - int(forced_per_group[g]))
+        high = max(0, high - int(forced_per_group[g]))
         group += [g, g, g]
-        capacity += [low, high - low, total]
+        capacity += [min(low, high), abs(high - low), total]
         cost += [-big, 0, big]
     return np.array(group, dtype=np.int64), np.array(capacity, dtype=np.int64), np.array(cost, dtype=np.int64)
 

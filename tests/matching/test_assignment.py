@@ -270,3 +270,21 @@ def test_malformed_problems_are_refused(change, message):
     }
     with pytest.raises(ValueError, match=message):
         assign(AssignmentProblem(**fields))
+
+
+def test_bands_whose_floors_add_up_to_more_than_all_give_the_place_to_the_group_it_brings_closer():
+    # One place: WEOG's band is 60-100 %, AFR's 60-80 %. With one assignment WEOG's floor and ceiling are both 1,
+    # AFR's floor 1 above its ceiling 0: WEOG's expert misses one floor (AFR's); AFR's expert, though scored higher,
+    # misses WEOG's floor and exceeds AFR's ceiling, and bands come before scores. (Hypothesis found this in CI: the
+    # flow read AFR's ceiling as 1 and took the better score.)
+    problem = AssignmentProblem(
+        scores=np.array([[0.5, 0.25]]),
+        places=np.array([1]),
+        capacity=np.array([1, 1]),
+        expert_group=np.array([0, 1]),
+        need_group=np.array([-1]),
+        groups=("AFR", "WEOG"),
+        share_bands={1: (0.6, 1.0), 0: (0.6, 0.8)},
+    )
+    for solver in ("flow", "milp"):
+        assert assign(problem, solver=solver).assignments == [[1]], solver
