@@ -15,7 +15,6 @@ empty database), growing it to each size in turn, with needs to rank. For each s
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,6 +24,9 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.django_setup import django_migrated  # noqa: E402
+
 BATCH = 5000
 
 
@@ -36,17 +38,6 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default="", help="an empty database; default: a temporary SQLite file")
     return parser.parse_args()
-
-
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _grow(start: int, stop: int, rng: random.Random) -> None:
@@ -279,7 +270,7 @@ def main() -> None:
     args = _parse()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="ranking-bench-") as tmp:
-        _setup(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        django_migrated(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         from django.db import connection
 
         print(f"database: {connection.vendor}")

@@ -9,7 +9,6 @@ median of the repetitions and the number of SQL queries of each request.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -18,6 +17,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.django_setup import django_migrated  # noqa: E402
+
 BATCH = 5000
 
 
@@ -30,17 +32,6 @@ def _parse() -> argparse.Namespace:
         "--database-url", default="", help="an empty database to fill; default: a temporary SQLite file"
     )
     return parser.parse_args()
-
-
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _build(n: int, seed: int) -> object:
@@ -121,7 +112,7 @@ def _time(client, url: str, params: dict, repeat: int) -> tuple[float, int, int]
 def main() -> None:
     args = _parse()
     with tempfile.TemporaryDirectory(prefix="roster-bench-") as tmp:
-        _setup(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        django_migrated(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment

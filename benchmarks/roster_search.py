@@ -12,7 +12,6 @@ reading the text of a 20-page PDF, a DOCX and an ODT.
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
@@ -21,6 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.django_setup import django_migrated  # noqa: E402
+from benchmarks.serving import signed_in_client  # noqa: E402
+
 BATCH = 2000
 COMMON = [
     "prosecution",
@@ -71,17 +74,6 @@ def _parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
-
 def _words(rng: random.Random, n: int) -> str:
     words = rng.choices(COMMON, k=n)
     if rng.random() < 0.01:
@@ -93,6 +85,7 @@ def _build(n: int, cv_words: int, needs: int, seed: int) -> object:
     from django.utils import timezone
 
     from accounts.models import User
+    from accounts.services import secretariat_group
     from needs.models import Need
     from reference.models import Country
     from roster.cv_text import CvText
@@ -102,6 +95,7 @@ def _build(n: int, cv_words: int, needs: int, seed: int) -> object:
     rng = random.Random(seed)
     states = list(Country.objects.exclude(regional_group=None).values_list("iso3", flat=True))
     secretariat = User.objects.create_user(email="bench@example.org", role=User.Role.SECRETARIAT, is_staff=True)
+    secretariat.groups.add(secretariat_group())
     now = timezone.now()
     started = time.perf_counter()
     for offset in range(0, n, BATCH):
@@ -172,7 +166,7 @@ def _time(client, url: str, params: dict, repeat: int) -> tuple[float, int, int 
             started = time.perf_counter()
             response = client.get(url, params)
             times.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
+        assert response.status_code == 200, (response.status_code, response.get("Location"))
         queries = len(captured.captured_queries)
     page = response.context.get("page") if response.context else None
     return statistics.median(times) * 1000, queries, page.paginator.count if page else None
@@ -210,16 +204,14 @@ def _reading(repeat: int) -> None:
 def main() -> None:
     args = _parse()
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        _setup(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        django_migrated(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         from django.db import connection
-        from django.test import Client
         from django.test.utils import setup_test_environment
         from django.urls import reverse
 
         setup_test_environment()
         secretariat = _build(args.experts, args.cv_words, args.needs, args.seed)
-        client = Client()
-        client.force_login(secretariat)
+        client = signed_in_client(secretariat)
         url = reverse("roster:expert_list")
         cases = [
             ("rare word 'whistleblower'", url, {"text": "whistleblower"}),
