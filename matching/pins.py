@@ -7,7 +7,7 @@ page names the version of the pin it was made on, 0 when the page showed no pin 
 secretariat members pinning one expert at once never overwrite each other's decision unseen.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,16 +18,11 @@ from audit.services import audit_record
 from matching.models import AssignmentPin
 from matching.shortlists import SHORTLISTABLE_NEED_STATUSES
 from needs.models import Need
+from portal.access import secretariat_only
 from portal.locking import VersionConflict, locked_at_version
 from roster.models import Expert
 
 Kind = AssignmentPin.Kind
-
-
-def _ensure_secretariat(by: User | None) -> None:
-    # None is an operator at the server's command line.
-    if by is not None and not getattr(by, "is_secretariat", False):
-        raise PermissionDenied
 
 
 def _stale() -> str:
@@ -43,7 +38,7 @@ def assignment_pin_set(
     `version` is the version of the pin the page showed, 0 when it showed none; None (a command) checks nothing.
     A pin of the other kind is replaced: the old row is marked removed and a new one records who decided, and when.
     """
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     if kind not in Kind.values:
         raise ValidationError(_("Choose to always or never propose the expert."), code="kind")
     reason = reason.strip()
@@ -89,7 +84,7 @@ def assignment_pin_set(
 @transaction.atomic
 def assignment_pin_remove(*, by: User | None, pin: AssignmentPin, version: int | None = None) -> AssignmentPin:
     """Lift a pin: runs choose freely again for this expert and need. The row stays, with who removed it, when."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     pin = locked_at_version(AssignmentPin.objects.all(), pk=pin.pk, version=version, message=_stale())
     if pin.removed_at is not None:
         raise ValidationError(_("This pin has already been removed."), code="removed")

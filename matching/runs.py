@@ -36,7 +36,7 @@ from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -66,6 +66,7 @@ from matching.services import (
 )
 from matching.shortlists import SHORTLISTABLE_NEED_STATUSES, shortlist_add
 from needs.models import Need
+from portal.access import secretariat_only
 from roster.models import Expert
 
 logger = logging.getLogger(__name__)
@@ -113,12 +114,6 @@ PIN_OUTCOMES = {
 Progress = Callable[[str, int], None]
 
 
-def _ensure_secretariat(by: User | None) -> None:
-    # None is an operator at the server's command line.
-    if by is not None and not getattr(by, "is_secretariat", False):
-        raise PermissionDenied
-
-
 def run_parameters(policy: MatchingPolicy) -> dict[str, Any]:
     """The policy as a run used it: the ranking's parameters and the assignment's own."""
     return {
@@ -152,7 +147,7 @@ def assignment_run_start(
 ) -> AssignmentRun:
     """Queue a run of the policy (the active one by default) over the needs in scope; with `background` a worker
     performs it once this transaction commits, otherwise the caller calls assignment_run_perform."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     if scope not in SCOPE_STATUSES:
         raise ValidationError(_("Unknown set of needs."), code="scope")
     policy = policy or matching_policy_active()
@@ -680,7 +675,7 @@ def _changed_since(run_needs: Iterable[AssignmentRunNeed]) -> list[int]:
 @transaction.atomic
 def assignment_run_accept(*, by: User | None, run: AssignmentRun, needs: Sequence[int] | None = None) -> Acceptance:
     """Put the run's proposals for these needs (every need not yet accepted, when None) on their shortlists."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
     if run.status != AssignmentRun.Status.FINISHED:
         raise ValidationError(_("Only a finished run's proposals can be accepted."), code="not_finished")

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -16,19 +15,14 @@ from matching.models import (
     RankingSnapshot,
 )
 from needs.models import Need
+from portal.access import secretariat_only
 
 REPORTED_DECIMALS = 4
 
 
-def _ensure_secretariat(user: User | None) -> None:
-    # None is an operator at the command line.
-    if user is not None and not getattr(user, "is_secretariat", False):
-        raise PermissionDenied
-
-
 def ranking_list(*, user: User | None, need: Need) -> QuerySet[RankingSnapshot]:
     """The need's rankings, newest first; `user` None is an operator at the command line."""
-    _ensure_secretariat(user)
+    secretariat_only(user, operator_allowed=True)
     return RankingSnapshot.objects.filter(need=need).select_related("policy", "created_by")
 
 
@@ -61,7 +55,7 @@ def ranking_as_dict(*, snapshot: RankingSnapshot) -> dict[str, Any]:
 
 def assignment_run_list(*, user: User | None) -> QuerySet[AssignmentRun]:
     """Every run, newest first."""
-    _ensure_secretariat(user)
+    secretariat_only(user, operator_allowed=True)
     return AssignmentRun.objects.select_related("policy", "created_by").order_by("-created_at", "-id")
 
 

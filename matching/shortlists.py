@@ -10,7 +10,7 @@ each other's decision unseen.
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,6 +21,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 from matching.models import ShortlistEntry
 from needs.models import Need
+from portal.access import secretariat_only
 from portal.locking import locked_at_version
 from roster.models import Expert
 
@@ -39,12 +40,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 SHORTLISTABLE_NEED_STATUSES = frozenset({Need.Status.OPEN, Need.Status.SHORTLISTING})
 
 
-def _ensure_secretariat(by: User | None) -> None:
-    # None is an operator at the server's command line.
-    if by is not None and not getattr(by, "is_secretariat", False):
-        raise PermissionDenied
-
-
 def shortlist_current(*, need: Need) -> list[ShortlistEntry]:
     """The need's current entries (not removed), in the secretariat's order, with their experts."""
     return list(
@@ -59,7 +54,7 @@ def shortlist_add(
     *, by: User | None, need: Need, expert: Expert, source: str = ShortlistEntry.Source.RANKING, note: str = ""
 ) -> ShortlistEntry:
     """Put an expert at the end of a need's shortlist; refused for an expert who may not be proposed."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     # The need's row is locked so that two additions at once get two different positions.
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status not in SHORTLISTABLE_NEED_STATUSES:
@@ -99,7 +94,7 @@ def _locked_entry(*, entry_id: int, version: int | None) -> ShortlistEntry:
 @transaction.atomic
 def shortlist_remove(*, by: User | None, entry_id: int, version: int | None, reason: str) -> ShortlistEntry:
     """Take an expert off a need's shortlist; the row stays, with who removed it, when and why."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the expert is removed from the shortlist.")}, code="required")
@@ -145,7 +140,7 @@ def shortlist_status_set(
     """Move an entry along its road; `comment` is the expert's own words with an answer, `note` the secretariat's.
 
     `via` names, in the audit row, how a change without a signed-in author came (the expert's own link)."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     entry = _locked_entry(entry_id=entry_id, version=version)
     if status not in TRANSITIONS.get(entry.status, frozenset()):
         raise ValidationError(
@@ -195,7 +190,7 @@ def shortlist_move(*, by: User | None, entry_id: int, version: int | None, direc
     The neighbour's position changes too, so its version moves on: a form opened on it before the move is refused
     rather than applied to an order its author did not see. At either end, nothing changes and nothing is recorded.
     """
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an entry up or down."), code="direction")
     # The need's row is locked first, as shortlist_add does, so that an addition and a move never interleave.

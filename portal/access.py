@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,15 @@ def _gate(name: str, admits: Callable[[HttpRequest], HttpResponse | None]) -> Ca
         return gated
 
     return decorator
+
+
+def secretariat_only(user: Any, *, operator_allowed: bool = False) -> None:
+    """The services' and selectors' own check, beneath the gates: PermissionDenied unless `user` is a member of
+    the secretariat. With operator_allowed, None (an operator at the server's command line) passes too."""
+    if operator_allowed and user is None:
+        return
+    if not getattr(user, "is_secretariat", False):
+        raise PermissionDenied
 
 
 def second_factor_done(user: Any) -> bool:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,6 +25,7 @@ from matching.models import AssignmentPin, MatchingPolicy, RankedCandidate, Rank
 from matching.services import matching_policy_active
 from matching.shortlists import TRANSITIONS
 from needs.models import Need
+from portal.access import secretariat_only
 from portal.filters import StrictFilterSet
 from reference.models import Country, Language, LegalSystem, RegionalGroup
 from reference.names import localized_column
@@ -41,19 +41,14 @@ PIN_TARGET = AssignmentPin._meta.label_lower
 Status = ShortlistEntry.Status
 
 
-def _ensure_secretariat(user: User) -> None:
-    if not getattr(user, "is_secretariat", False):
-        raise PermissionDenied
-
-
 def review_need_get(*, user: User, need_id: int) -> Need:
-    _ensure_secretariat(user)
+    secretariat_only(user)
     return get_object_or_404(Need.objects.select_related("requesting_state", "assistance_type"), pk=need_id)
 
 
 def review_need_list(*, user: User) -> QuerySet[Need]:
     """The needs the secretariat shortlists for, the ones being shortlisted first."""
-    _ensure_secretariat(user)
+    secretariat_only(user)
     return (
         Need.objects.filter(status__in=[Need.Status.SHORTLISTING, Need.Status.OPEN])
         .select_related("requesting_state")
@@ -180,7 +175,7 @@ def shortlist_review(
 ) -> Shortlist:
     """The need's current shortlist with each entry's group, legal systems, mails and reminders, and its mix
     against the cap per regional group of `policy` (the active one by default; five queries, six without it)."""
-    _ensure_secretariat(user)
+    secretariat_only(user)
     # Removed entries too, for the history's names; the page lists the current ones.
     every_entry = list(
         ShortlistEntry.objects.filter(need=need)
@@ -265,7 +260,7 @@ class Pins:
 
 def assignment_pins_review(*, user: User, need: Need) -> Pins:
     """The need's pins with their experts and authors (one query)."""
-    _ensure_secretariat(user)
+    secretariat_only(user)
     every_pin = list(
         AssignmentPin.objects.filter(need=need)
         .select_related("expert", "expert__nationality", "created_by")
@@ -285,7 +280,7 @@ def shortlist_history(
     """Every audit row about the need's shortlist (removed entries included), its pins, rankings and exports,
     newest first; with the names of the experts those rows are about, from the shortlist and pins already read (one
     query)."""
-    _ensure_secretariat(user)
+    secretariat_only(user)
     pin_names = pins.names if pins is not None else {}
     events = list(
         AuditEvent.objects.filter(
@@ -324,7 +319,7 @@ def availability_silences(*, older_than: timedelta, now: datetime | None = None)
 
 def review_policies(*, user: User) -> tuple[MatchingPolicy, list[MatchingPolicy]]:
     """The active policy, whose ranking the page shows, and every policy to compare it with (one query)."""
-    _ensure_secretariat(user)
+    secretariat_only(user)
     policies = list(MatchingPolicy.objects.order_by("-active", "name"))
     active = policies[0] if policies and policies[0].active else matching_policy_active()
     return active, policies

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from matching.models import MatchingPolicy, RankingSnapshot, ShortlistEntry
 from matching.services import rank_need
 from matching.shortlists import shortlist_status_set
 from needs.models import Need
+from portal.access import secretariat_only
 from portal.locking import locked_at_version
 from portal.mail import mail_send
 from review.selectors import REVIEW_TOP, availability_silences
@@ -37,12 +38,6 @@ Status = ShortlistEntry.Status
 AVAILABILITY_LINK_MAX_AGE = timedelta(days=14)
 AVAILABILITY_SUBJECT = gettext_lazy("Are you available for a technical assistance mission?")
 REMINDER_SUBJECT = gettext_lazy("Reminder: are you available for a technical assistance mission?")
-
-
-def _ensure_secretariat(by: User | None) -> None:
-    # None is an operator at the server's command line.
-    if by is not None and not getattr(by, "is_secretariat", False):
-        raise PermissionDenied
 
 
 def review_rank(*, need: Need, by: User | None, policy: MatchingPolicy | None = None) -> RankingSnapshot:
@@ -83,7 +78,7 @@ def _availability_mail(
 @transaction.atomic
 def availability_request(*, by: User | None, entry_id: int, version: int | None) -> ShortlistEntry:
     """Ask a proposed expert by mail whether they are available; the entry becomes contacted."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     entry = shortlist_status_set(by=by, entry_id=entry_id, version=version, status=Status.CONTACTED)
     if not entry.expert.email or entry.expert.erased_at is not None:
         raise ValidationError(_("This expert has no e-mail address to write to."), code="no_address")
@@ -99,7 +94,7 @@ def availability_request(*, by: User | None, entry_id: int, version: int | None)
 @transaction.atomic
 def availability_remind(*, by: User | None, entry_id: int) -> ShortlistEntry:
     """Ask again an expert who has not answered, with a fresh link (the older one stops working)."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     entry = locked_at_version(ShortlistEntry.objects.select_related("expert", "need"), pk=entry_id, version=None)
     if entry.removed_at is not None or entry.status != Status.CONTACTED:
         raise ValidationError(_("Only an expert who was asked and has not answered is reminded."), code="not_waiting")
@@ -181,7 +176,7 @@ def _iso(value: Any) -> str:
 @transaction.atomic
 def shortlist_export(*, by: User, need: Need, form: str) -> list[ShortlistEntry]:
     """The need's current shortlist for a file or a printed page; handing it out is recorded."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     entries = list(
         ShortlistEntry.objects.filter(need=need, removed_at__isnull=True)
         .select_related("expert", "expert__nationality")
@@ -225,7 +220,7 @@ def expert_record_justification(*, by: User, expert: Expert, need: Need | None, 
     """What justifies opening an expert's full record from the workspace: a need, a reason, or both.
 
     The record view writes the audit row, with this justification, when it opens the record."""
-    _ensure_secretariat(by)
+    secretariat_only(by, operator_allowed=True)
     reason = reason.strip()
     if need is None and not reason:
         raise ValidationError(_("Name the need, or give the reason, for which you open this record."), code="required")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from audit.actions import AuditAction
 from audit.services import audit_record
+from portal.access import secretariat_only
 from portal.history import one_history_row
 from portal.locking import locked_at_version
 from portal.mail import mail_send
@@ -109,11 +110,6 @@ def _ensure_may_manage(*, expert: Expert, user: User) -> None:
     # expert_may_see already refuses anyone who is neither the secretariat nor the nominating State's focal point.
     if not expert_may_see(user=user, expert=expert):
         raise PermissionDenied
-
-
-def _ensure_secretariat(*, user: User) -> None:
-    if not getattr(user, "is_secretariat", False):
-        raise PermissionDenied(_("Only the secretariat may take this decision."))
 
 
 def _locked(*, expert: Expert, version: int | None = None, message: str | None = None) -> Expert:
@@ -359,7 +355,7 @@ def expert_list_export(
     *, experts: QuerySet[Expert], by: User, filters: Mapping[str, str]
 ) -> tuple[tuple[str, ...], Iterator[list[object]]]:
     """The experts of a list as the secretariat filtered it, a row each, read in chunks; the export is audited."""
-    _ensure_secretariat(user=by)
+    secretariat_only(by)
     audit_record(actor=by, action=AuditAction.EXPERT_LIST_EXPORT, details={"filters": dict(filters)})
     status_names = dict(Status.choices)
 
@@ -456,7 +452,7 @@ def _decision_mail(*, expert: Expert, decision: str) -> None:
 @transaction.atomic
 def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
     """Accept a submitted nomination, or the pending changes of an active expert, as reviewed at `version`."""
-    _ensure_secretariat(user=by)
+    secretariat_only(by)
     current = _locked_as_reviewed(expert=expert, version=version)
     if current.status == Status.SUBMITTED:
         current.status = Status.ACTIVE
@@ -480,7 +476,7 @@ def expert_validate(*, expert: Expert, by: User, version: int) -> Expert:
 def expert_request_changes(*, expert: Expert, by: User, version: int, message: str) -> Expert:
     """Send a nomination, as reviewed at `version`, back to its State with the secretariat's message; an active
     expert stays active."""
-    _ensure_secretariat(user=by)
+    secretariat_only(by)
     message = message.strip()
     if not message:
         raise ValidationError(_("Say what should change: the message to the nominating State is required."))
@@ -502,7 +498,7 @@ def expert_request_changes(*, expert: Expert, by: User, version: int, message: s
 @transaction.atomic
 def expert_reject(*, expert: Expert, by: User, version: int, message: str) -> Expert:
     """Refuse a nomination as reviewed at `version`, with the reason the nominating State is told."""
-    _ensure_secretariat(user=by)
+    secretariat_only(by)
     if not message.strip():
         raise ValidationError(_("Give the reason for the rejection: it is sent to the nominating State."))
     current = _locked_as_reviewed(expert=expert, version=version)
