@@ -7,8 +7,19 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import (
+    EMPTY_VALUE_STRING,
+    IS_POPUP_VAR,
+    SOURCE_MODEL_VAR,
+    TO_FIELD_VAR,
+    get_content_type_for_model,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_value, unquote
 from django.core.exceptions import BadRequest
+from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -18,6 +29,7 @@ from django.views.decorators.http import require_safe
 
 from portal.access import SECRETARIAT_GROUP, second_factor_done, second_factor_pending
 from portal.admin_list import written_result_list
+from portal.admin_record import written_record
 from portal.attention import attention_for
 from portal.form_renderer import python_written
 
@@ -152,6 +164,105 @@ class WrittenListMixin:
         }
         checkbox = forms.CheckboxInput(attrs, lambda value: False)
         return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk), renderer=python_written)
+
+
+class WrittenRecordMixin:
+    """A record the member may view but not change, shown without building the form to change it: its fieldsets
+    and inlines written once in Python (portal/admin_record.py), the same HTML as Django's read-only page. The
+    model's change_form.html extends admin/written_change_form.html, which shows them; `change_form_context`
+    adds what that template shows besides, on either way of writing the page."""
+
+    def change_form_context(self, request: HttpRequest, obj: models.Model) -> dict:
+        return {}
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict, add: bool = False, change: bool = False, form_url: str = "", obj=None
+    ) -> HttpResponse:
+        if obj is not None:
+            context.update(self.change_form_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        plain = not any(key in request.GET for key in (TO_FIELD_VAR, IS_POPUP_VAR, SOURCE_MODEL_VAR))
+        if request.method in ("GET", "HEAD") and plain:
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is not None
+                and self.has_view_permission(request, obj)
+                and not self.has_change_permission(request, obj)
+            ):
+                inline_instances = self.get_inline_instances(request, obj)
+                written = written_record(self, request, obj, inline_instances)
+                if written is not None:
+                    return self._written_change_form(
+                        request, obj, object_id, form_url, extra_context, written, inline_instances
+                    )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _written_change_form(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        object_id: str,
+        form_url: str,
+        extra_context: dict | None,
+        written: dict,
+        inline_instances: list,
+    ) -> TemplateResponse:
+        """The context ModelAdmin._changeform_view and render_change_form give a read-only record's page."""
+        opts = self.opts
+        media = self.media
+        for inline in inline_instances:
+            media += inline.media
+        preserved_filters = self.get_preserved_filters(request)
+        view_on_site_url = self.get_view_on_site_url(obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("View %s") % opts.verbose_name,
+            "subtitle": display_for_value(str(obj), EMPTY_VALUE_STRING),
+            "written_record": written,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": False,
+            "source_model": None,
+            "to_field": None,
+            "media": media,
+            "action_form": None,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "inline_admin_formsets": [],
+            "errors": [],
+            "preserved_filters": preserved_filters,
+            **(extra_context or {}),
+            "add": False,
+            "change": True,
+            "has_view_permission": True,
+            "has_add_permission": self.has_add_permission(request),
+            "has_change_permission": False,
+            "has_delete_permission": self.has_delete_permission(request, obj),
+            "has_editable_inline_admin_formsets": False,
+            "has_file_field": False,
+            "has_absolute_url": view_on_site_url is not None,
+            "absolute_url": view_on_site_url,
+            "form_url": add_preserved_filters({"preserved_filters": preserved_filters, "opts": opts}, form_url),
+            "opts": opts,
+            "content_type_id": get_content_type_for_model(self.model).pk,
+            "save_as": self.save_as,
+            "save_on_top": self.save_on_top,
+            "to_field_var": TO_FIELD_VAR,
+            "is_popup_var": IS_POPUP_VAR,
+            "source_model_var": SOURCE_MODEL_VAR,
+            "app_label": opts.app_label,
+            **self.change_form_context(request, obj),
+        }
+        request.current_app = self.admin_site.name
+        templates = [
+            f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+            f"admin/{opts.app_label}/change_form.html",
+            "admin/written_change_form.html",
+        ]
+        return TemplateResponse(request, self.change_form_template or templates, context)
 
 
 class ReadOnlyAdminMixin:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.admin_import import CsvImportAdmin
 from accounts.models import User
 from accounts.tokens import Purpose
-from portal.admin_site import ReadOnlyAdminMixin, WrittenListMixin
+from portal.admin_site import ReadOnlyAdminMixin, WrittenListMixin, WrittenRecordMixin
 from portal.csv_export import csv_lines
 from portal.formats import shown_date
 from portal.history import HistoryChangesAdmin
@@ -116,7 +116,7 @@ class NominatingStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Expert)
-class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryChangesAdmin):
+class ExpertAdmin(WrittenListMixin, WrittenRecordMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryChangesAdmin):
     history_records = EXPERT_HISTORY
     import_purpose = Purpose.EXPERTS_IMPORT
     import_title = _("Import experts")
@@ -463,10 +463,11 @@ class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryC
             offered.append("reject")
         return offered
 
-    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs) -> HttpResponse:
-        expert = context.get("original")
-        if expert is not None and self.has_decide_permission(request):
-            context["decisions_open"] = [
+    def change_form_context(self, request: HttpRequest, expert: Expert) -> dict:
+        if not self.has_decide_permission(request):
+            return {}
+        return {
+            "decisions_open": [
                 (
                     decision,
                     DECISIONS[decision].button,
@@ -474,7 +475,7 @@ class ExpertAdmin(WrittenListMixin, CsvImportAdmin, ReadOnlyAdminMixin, HistoryC
                 )
                 for decision in self.decisions_open(expert)
             ]
-        return super().render_change_form(request, context, *args, **kwargs)
+        }
 
 
 @dataclass(frozen=True)
