@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 
 from portal.csv_import import CsvUnreadable, csv_file_read, csv_table_read, row_cells, whole_number
@@ -92,3 +95,19 @@ def test_nul_characters_are_reported_on_their_column_and_the_rest_of_the_cell_ke
     issues = []
     assert row_cells(7, {"a": " x\x00y ", "b": None}, issues) == {"a": "xy", "b": ""}
     assert [str(issue) for issue in issues] == ["row 7, a: contains a NUL character; remove it"]
+
+
+def test_a_file_over_the_row_limit_is_refused_without_reading_the_rows_after_it():
+    rows, errors = _read("a,b\n" + "1,2\n" * 3 + "a row with one field\n", max_rows=2)
+    assert errors == ["row 1, file: more than 2 rows; split the file"]
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_lines_end_as_spreadsheets_end_them_and_quoted_cells_keep_their_line_breaks(ending):
+    text = ending.join(["a,b", '"one', 'two",2', "", '3,"x\r\ny"', "4,5"])  # the last line has no ending
+    rows, errors = _read(text)
+    expected = list(csv.reader(io.StringIO(text, newline="")))
+    assert errors == []
+    assert [list(row.values()) for _number, row in rows] == [record for record in expected[1:] if record]
+    assert [number for number, _row in rows] == [2, 4, 5]

@@ -392,3 +392,19 @@ def test_a_refused_row_in_a_later_chunk_leaves_the_earlier_chunks_unwritten(cast
     result = expert_import(rows=[expert_import_row(i) for i in range(1, 7)], by=cast.secretariat)
     assert [issue.row for issue in result.errors] == [6]
     assert list(Expert.objects.values_list("external_id", flat=True)) == ["KEN-00005"]
+
+
+def test_duplicates_read_chunk_by_chunk_are_those_of_the_whole_file(cast, monkeypatch):
+    same_name = ExpertFactory(given_name="Given5", family_name="FAMILY5", nationality_id="KEN", email="x@example.org")
+    same_email = ExpertFactory(email="EXPERT1@import.example.org")
+    rows = [expert_import_row(i) for i in range(1, 7)] + [expert_import_row(7, email="expert2@import.example.org")]
+    whole = expert_import(rows=rows, by=cast.secretariat, dry_run=True).duplicates
+    monkeypatch.setattr("roster.imports.IMPORT_CHUNK", 2)
+    chunked = expert_import(rows=rows, by=cast.secretariat, dry_run=True).duplicates
+    assert chunked == whole
+    # A stored record in the first and in the third chunk, and a row of the first chunk repeated in the fourth.
+    assert [(flag.row, flag.existing_id, flag.other_row) for flag in chunked] == [
+        (2, same_email.pk, None),
+        (6, same_name.pk, None),
+        (8, None, 3),
+    ]
