@@ -130,10 +130,15 @@ class Expert(models.Model):
     cell_key = models.PositiveSmallIntegerField(default=new_cell_key, editable=False)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = EXPERT_HISTORY
 
@@ -199,6 +204,7 @@ class ExpertLanguage(models.Model):
     class Meta:
         ordering = ["-level", "language__name"]
         verbose_name = _("language of an expert")
+        verbose_name_plural = _("languages of the expert")
         constraints = [
             models.UniqueConstraint(fields=["expert", "language"], name="expert_language_once"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=7), name="expert_language_level_range"),
@@ -225,6 +231,7 @@ class ExpertArticle(models.Model):
     class Meta:
         ordering = ["article_id"]
         verbose_name = _("expertise in an article")
+        verbose_name_plural = _("expertise by UNCAC article")
         constraints = [
             models.UniqueConstraint(fields=["expert", "article"], name="expert_article_once"),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=3), name="expert_article_level_range"),
@@ -248,6 +255,7 @@ class Employment(models.Model):
     class Meta:
         ordering = ["-start_year"]
         verbose_name = _("employment")
+        verbose_name_plural = _("employment history")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
@@ -271,6 +279,7 @@ class Education(models.Model):
     class Meta:
         ordering = ["-year"]
         verbose_name = _("education")
+        verbose_name_plural = _("education")
 
     def __str__(self) -> str:
         return f"{self.degree}, {self.institution}"
