@@ -12,10 +12,10 @@ from typing import Any
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.form_renderer import html_attrs
+from portal.form_renderer import escape_text, html_attrs
 
 # (value, escaped label) pairs, or (escaped group label, [(value, escaped label), ...]) for an optgroup.
 Option = tuple[str, str]
@@ -32,7 +32,7 @@ class OptionList(BaseChoiceIterator):
         self.groups: list[tuple[str | None, list[Option]]] = []
         for value, label in self.choices:
             if isinstance(label, (list, tuple)):
-                self.groups.append((str(conditional_escape(value)), [_option(v, sub) for v, sub in label]))
+                self.groups.append((str(escape_text(value)), [_option(v, sub) for v, sub in label]))
             elif self.groups and self.groups[-1][0] is None:
                 self.groups[-1][1].append(_option(value, label))
             else:
@@ -70,7 +70,7 @@ class OptionList(BaseChoiceIterator):
 
 
 def _option(value: Any, label: Any) -> Option:
-    return str(conditional_escape("" if value is None else value)), str(conditional_escape(label))
+    return str(escape_text("" if value is None else value)), str(escape_text(label))
 
 
 def _option_list(choices: Any) -> OptionList:
@@ -90,7 +90,7 @@ class ListedSelect(forms.Select):
             final["multiple"] = True
         options = _option_list(self.choices).options_html(_selected(self.format_value(value)))
         # The name and attributes are escaped here, the options' values and labels by OptionList.
-        return mark_safe(f'<select name="{conditional_escape(name)}"{html_attrs(final)}>{options}</select>')  # noqa: S308
+        return mark_safe(f'<select name="{escape_text(name)}"{html_attrs(final)}>{options}</select>')  # noqa: S308
 
 
 class ListedCheckboxes(forms.CheckboxSelectMultiple):
@@ -100,9 +100,9 @@ class ListedCheckboxes(forms.CheckboxSelectMultiple):
         final = self.build_attrs(self.attrs, attrs)
         base_id = final.get("id")
         selected = _selected(self.format_value(value))
-        name_html = conditional_escape(name)
-        outer_id = f' id="{conditional_escape(base_id)}"' if base_id else ""
-        outer_class = f' class="{conditional_escape(final["class"])}"' if final.get("class") else ""
+        name_html = escape_text(name)
+        outer_id = f' id="{escape_text(base_id)}"' if base_id else ""
+        outer_class = f' class="{escape_text(final["class"])}"' if final.get("class") else ""
         parts = [f"<div{outer_id}{outer_class}>"]
         index = 0
         for group, options in _option_list(self.choices).groups:
@@ -114,7 +114,7 @@ class ListedCheckboxes(forms.CheckboxSelectMultiple):
                     option_attrs["checked"] = True
                 if base_id:
                     option_attrs["id"] = f"{base_id}_{index}" if group is None else f"{base_id}_{index}_{subindex}"
-                label_for = f' for="{conditional_escape(option_attrs["id"])}"' if option_attrs.get("id") else ""
+                label_for = f' for="{escape_text(option_attrs["id"])}"' if option_attrs.get("id") else ""
                 parts.append(
                     f'<div>\n    <label{label_for}><input type="checkbox" name="{name_html}" value="{option_value}"'
                     f"{html_attrs(option_attrs)}>\n {label}</label>\n\n</div>"
@@ -142,7 +142,7 @@ class FilteredCheckboxList(forms.CheckboxSelectMultiple):
         base_id = final.pop("id", "") or f"id_{name}"
         final.pop("required", None)
         selected = _selected(self.format_value(value))
-        name_html, attrs_html = conditional_escape(name), html_attrs(final)
+        name_html, attrs_html = escape_text(name), html_attrs(final)
         items = []
         for index, (option_value, label) in enumerate(_option_list(self.choices).options()):
             checked = " checked" if option_value in selected else ""

@@ -21,6 +21,11 @@ class UncacStatus(models.TextChoices):
     NONE = "none", _("Not a signatory")
 
 
+def numbered(number: object, name: str) -> str:
+    """A chapter's or an article's name as shown: "III. Criminalization and law enforcement", "15. Bribery…"."""
+    return f"{number}. {name}"
+
+
 class Chapter(Localized, models.Model):
     numeral = models.CharField(_("chapter"), max_length=4, primary_key=True)
     position = models.PositiveSmallIntegerField(unique=True)
@@ -36,7 +41,7 @@ class Chapter(Localized, models.Model):
         verbose_name_plural = _("UNCAC chapters")
 
     def __str__(self) -> str:
-        return f"{self.numeral}. {self.display_name}"
+        return numbered(self.numeral, self.display_name)
 
 
 class Article(Localized, models.Model):
@@ -57,7 +62,7 @@ class Article(Localized, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.display_name}"
+        return numbered(self.number, self.display_name)
 
 
 class LegalSystem(Localized, models.Model):

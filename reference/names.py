@@ -72,10 +72,12 @@ def lazy_name(en: str, fr: str = "", es: str = "") -> Promise:
 
 
 def names_by_code(model: type, base: str = "name") -> dict:
-    """Each row's code (primary key) and its name in the active language, in one query: for pages that
-    count by code and show the names."""
-    columns = [base, *(f"{base}_{language}" for language in NAME_LANGUAGES if language != DEFAULT_LANGUAGE)]
-    return {obj.pk: obj.display_name for obj in model.objects.only(*columns)}
+    """Each row's code (primary key) and its name in the active language (as `display_name` reads it), in the
+    model's order, in one query and without building the rows: for pages that count by code and show the names,
+    and for choice lists (`.items()`)."""
+    column = localized_column(base)
+    rows = model.objects.values_list("pk", base, column)
+    return {code: translated or name for code, name, translated in rows}
 
 
 class Localized:

@@ -22,9 +22,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.form_renderer import python_written
-from portal.widgets import FilteredCheckboxList, ListedSelect, OptionList
-from reference.models import Article, Country, Language
+from portal.form_renderer import escape_text, python_written
+from portal.widgets import FilteredCheckboxList, ListedCheckboxes, ListedSelect, OptionList
+from reference.models import Article, AssistanceType, Country, Language, numbered
+from reference.names import localized_column, names_by_code
 from roster.models import (
     EDUCATION_FIELDS,
     EMPLOYMENT_FIELDS,
@@ -47,6 +48,8 @@ class CvField(forms.FileField):
             cv_validate(value)
 
 
+# The layouts portal/form_renderer.py writes in Python: one field, and a whole form (a row of a formset).
+FIELD_TEMPLATE, FORM_TEMPLATE = "includes/field.html", "includes/form.html"
 SEARCH_COUNTRIES = _("Search the countries")
 # static/js/choice-filter.js puts a search field above the list; without it the list is a plain <select>.
 COUNTRY_SEARCH = {"data-choice-filter": True, "data-filter-label": SEARCH_COUNTRIES}
@@ -63,7 +66,7 @@ class ExpertForm(forms.Form):
             widgets={
                 "available_from": forms.DateInput(attrs={"type": "date"}),
                 "available_until": forms.DateInput(attrs={"type": "date"}),
-                "assistance_types": forms.CheckboxSelectMultiple,
+                "assistance_types": ListedCheckboxes,
                 "nationality": ListedSelect(attrs=COUNTRY_SEARCH),
                 "gender": ListedSelect,
                 "sector": ListedSelect,
@@ -82,7 +85,7 @@ class ExpertForm(forms.Form):
         self.fields["declared_conflict_states"].help_text = _(
             "States for which the expert should not be proposed (a current or recent tie, an interest)."
         )
-        self._share_country_list()
+        self._read_option_lists()
         limit = settings.ROSTER_CV_MAX_BYTES
         self.fields["cv"] = CvField(
             label=_("CV (PDF, DOCX or ODT, at most %(limit)s MB)") % {"limit": megabytes(limit)},
@@ -95,11 +98,16 @@ class ExpertForm(forms.Form):
         )
         if not creating:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        # Each field as includes/field.html lays it out, written by the renderer ({{ form.name.as_field_group }}).
+        for field in self.fields.values():
+            field.template_name = FIELD_TEMPLATE
 
-    def _share_country_list(self) -> None:
-        # One query and one escaping of the country names for the page's three or four country fields; the
-        # fields still check a posted value against their own queryset.
-        countries = OptionList(self.fields["countries_worked_in"].choices)
+    def _read_option_lists(self) -> None:
+        # One query and one escaping of the country names for the page's three or four country fields, names read
+        # as values rather than rows (and without the server-side cursor a ModelChoiceField's iterator opens on
+        # PostgreSQL); the fields still check a posted value against their own queryset.
+        self.fields["assistance_types"].widget.choices = OptionList(names_by_code(AssistanceType).items())
+        countries = OptionList(names_by_code(Country).items())
         for name in ("countries_worked_in", "declared_conflict_states"):
             self.fields[name].widget.choices = countries
         for name in ("nationality", "nominating_state"):
@@ -116,10 +124,17 @@ class ExpertForm(forms.Form):
 
 def language_choices() -> OptionList:
     """One query, rendered once for every row of the languages formset."""
-    return OptionList(BLANK + [(language.code, language.display_name) for language in Language.objects.all()])
+    return OptionList(BLANK + list(names_by_code(Language).items()))
 
 
-class LanguageForm(forms.Form):
+class RowForm(forms.Form):
+    """A row of a formset, written by the formset's renderer as includes/form.html lays a form out ({{ form }})."""
+
+    default_renderer = python_written
+    template_name = FORM_TEMPLATE
+
+
+class LanguageForm(RowForm):
     def __init__(self, *args: Any, language_choices: Iterable, level_choices: Iterable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"] = forms.ChoiceField(label=_("Language"), choices=language_choices, widget=ListedSelect)
@@ -139,6 +154,28 @@ class ChapterRows:
     open: bool
 
 
+@dataclass(frozen=True)
+class ChecklistArticle:
+    number: int
+    label: str  # as str(article) names it, in the active language
+    chapter: str  # as str(chapter) names it
+
+
+def checklist_articles() -> list[ChecklistArticle]:
+    """The 71 articles in their chapters' order, named in the active language, read as values in one query (rather
+    than an article and a chapter object each)."""
+    title = localized_column("title")
+    rows = Article.objects.order_by("chapter__position", "number").values_list(
+        "number", "title", title, "chapter__numeral", "chapter__title", f"chapter__{title}"
+    )
+    return [
+        ChecklistArticle(
+            number, numbered(number, article_name or article_en), numbered(numeral, chapter_name or chapter_en)
+        )
+        for number, article_en, article_name, numeral, chapter_en, chapter_name in rows
+    ]
+
+
 class ExpertiseForm(forms.Form):
     """Expertise as on the need form: each UNCAC article a checkbox under its chapter, each with a level.
 
@@ -150,17 +187,19 @@ class ExpertiseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.articles = list(Article.objects.select_related("chapter").order_by("chapter__position", "number"))
+        self.articles = checklist_articles()
         self.level_choices = OptionList(BLANK + list(ExpertiseLevel.choices))
         self.fields["articles"] = forms.TypedMultipleChoiceField(
             label=capfirst(_("UNCAC articles")),
-            choices=[(article.number, str(article)) for article in self.articles],
+            choices=[(article.number, article.label) for article in self.articles],
             coerce=int,
             required=False,
         )
+        # The form lives for one request: its 71 labels are translated once, in that request's language.
+        level_label = gettext("Level for article %(number)s")
         for article in self.articles:
             self.fields[f"level-{article.number}"] = forms.TypedChoiceField(
-                label=_("Level for article %(number)s") % {"number": article.number},
+                label=level_label % {"number": article.number},
                 choices=self.level_choices,
                 coerce=int,
                 required=False,
@@ -186,31 +225,33 @@ class ExpertiseForm(forms.Form):
         Written in Python rather than a template loop: 71 rows of a checkbox and a level on every CV template."""
         ticked = {str(number) for number in self["articles"].value() or []}
         errors = self.errors if self.is_bound else {}
-        level_label, visible_label = _("Level for article %(number)s"), _("Level")
-        groups: dict[str, list[SafeString]] = {}
+        # Translated and escaped once for the 71 rows, not once a row.
+        level_label, visible_label = gettext("Level for article %(number)s"), escape_text(gettext("Level"))
+        prefix = escape_text(self.prefix)
+        groups: dict[str, list[str]] = {}
         opened: set[str] = set()
         for article in self.articles:
-            number, title = article.number, str(article.chapter)
+            number, title = article.number, article.chapter
             level = self[f"level-{number}"].value()
             error = " ".join(errors.get(f"level-{number}", []))
             if str(number) in ticked or error:
                 opened.add(title)
+            # Every value escaped, as format_html would: here, by OptionList, or once above.
             groups.setdefault(title, []).append(
-                format_html(
-                    ARTICLE_ROW,
-                    prefix=self.prefix,
+                ARTICLE_ROW.format(
+                    prefix=prefix,
                     number=number,
-                    label=str(article),
+                    label=escape_text(article.label),
                     checked=" checked" if str(number) in ticked else "",
                     row_class="has-error" if error else "",
-                    level_label=level_label % {"number": number},
+                    level_label=escape_text(level_label % {"number": number}),
                     visible_label=visible_label,
                     invalid=format_html(
                         ' aria-invalid="true" aria-describedby="id_{}-level-{}_error"', self.prefix, number
                     )
                     if error
                     else "",
-                    options=mark_safe(self.level_choices.options_html({"" if level is None else str(level)})),  # noqa: S308 - OptionList escapes
+                    options=self.level_choices.options_html({"" if level is None else str(level)}),
                     error=format_html('<p class="error" id="id_{}-level-{}_error">{}</p>', self.prefix, number, error)
                     if error
                     else "",
@@ -231,7 +272,7 @@ ARTICLE_ROW = (
 )
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(RowForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(
@@ -250,7 +291,7 @@ class EmploymentForm(forms.Form):
         return data
 
 
-class EducationForm(forms.Form):
+class EducationForm(RowForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Education, fields=EDUCATION_FIELDS))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from portal.form_renderer import python_written
@@ -95,3 +96,41 @@ def test_a_filtered_checkbox_list_is_one_labelled_checkbox_per_choice():
     assert '<input type="checkbox" name="profile-countries" value="KEN" id="id_countries_0">' in html
     assert '<input type="checkbox" name="profile-countries" value="UGA" id="id_countries_1" checked>' in html
     assert '<label for="id_countries_1">Uganda</label>' in html
+
+
+class Layouts(Everything):
+    ticked = forms.MultipleChoiceField(
+        choices=[("a", "A & a"), ("b", "B")], widget=forms.CheckboxSelectMultiple, help_text="Tick <b>any</b>"
+    )
+
+    def clean(self):
+        raise forms.ValidationError("Nothing <fits> together")
+
+
+@pytest.mark.parametrize("data", [None, {**DATA, "ticked": ["b"]}], ids=["unbound", "bound-with-errors"])
+def test_the_form_layout_written_in_python_is_the_templates_byte_for_byte(data):
+    form = Layouts(data, renderer=python_written)
+    assert python_written.render("includes/form.html", {"form": form}) == render_to_string(
+        "includes/form.html", {"form": form}
+    )
+
+
+@pytest.mark.parametrize("data", [None, {**DATA, "ticked": ["b"]}], ids=["unbound", "bound-with-errors"])
+def test_the_field_layout_written_in_python_is_the_templates_byte_for_byte(data):
+    form = Layouts(data, renderer=python_written)
+    for field in form:
+        assert python_written.render("includes/field.html", {"field": field}) == render_to_string(
+            "includes/field.html", {"field": field}
+        ), field.name
+
+
+@pytest.mark.parametrize("data", [None, {"rows-TOTAL_FORMS": "x"}], ids=["unbound", "bound-with-errors"])
+def test_a_management_form_written_in_python_is_djangos(data):
+    formset = forms.formset_factory(Everything, renderer=python_written)(data, prefix="rows")
+    management = formset.management_form
+    assert str(management) == management.render(renderer=DjangoTemplates())
+
+
+def test_a_form_with_visible_fields_is_left_to_djangos_div_template():
+    form = Everything(DATA, renderer=python_written)
+    assert str(form) == form.render(renderer=DjangoTemplates())
